@@ -1,0 +1,32 @@
+import { commands } from './commands/index';
+import { UsageError } from './terminal';
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(10)} ${entry.summary}`);
+  return ['usage: smoe <command> [options]', '', 'commands:', ...lines, '', 'Run `smoe <command> --help` for the options of one command.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`smoe: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const run = await entry.load();
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`smoe: ${message}\n`);
+    if (process.env.SMOE_DEBUG && error instanceof Error && !(error instanceof UsageError)) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,98 @@
+import type { JobReporter, ProgressEvent } from '../core/jobs/context';
+
+/** Formats seconds as `1m05s` / `42s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+interface PhaseClock {
+  phase: string;
+  started: number;
+}
+
+/** Progress bars with ETA on stderr (a redrawn line on a TTY, one line per ~10% otherwise). */
+export class TerminalReporter implements JobReporter {
+  private clock: PhaseClock | undefined;
+  private lastPrintedDecile = -1;
+  private readonly tty: boolean;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly quiet = false) {
+    this.tty = Boolean(stream.isTTY);
+  }
+
+  progress(event: ProgressEvent): void {
+    if (this.quiet) return;
+    if (!this.clock || this.clock.phase !== event.phase) {
+      if (this.clock && this.tty) this.stream.write('\n');
+      this.clock = { phase: event.phase, started: Date.now() };
+      this.lastPrintedDecile = -1;
+    }
+    const line = this.render(event);
+    if (this.tty) {
+      this.stream.write(`\r\x1b[2K${line}`);
+      if (event.done >= event.total) this.stream.write('\n');
+      return;
+    }
+    const decile = event.total > 0 ? Math.floor((10 * event.done) / event.total) : 0;
+    if (decile !== this.lastPrintedDecile || event.done >= event.total) {
+      this.lastPrintedDecile = decile;
+      this.stream.write(`${line}\n`);
+    }
+  }
+
+  private render(event: ProgressEvent): string {
+    const fraction = event.total > 0 ? Math.min(1, event.done / event.total) : 0;
+    const width = 24;
+    const filled = Math.round(fraction * width);
+    const elapsed = (Date.now() - (this.clock?.started ?? Date.now())) / 1000;
+    const eta = fraction > 0 ? (elapsed * (1 - fraction)) / fraction : NaN;
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const tail = event.message ? ` ${event.message}` : '';
+    return `${event.phase.padEnd(18)} ${bar} ${event.done}/${event.total} ${formatDuration(elapsed)} elapsed, ETA ${formatDuration(eta)}${tail}`;
+  }
+
+  metric(): void {
+    // Metrics go to the run folder; the bar's message carries what the terminal shows.
+  }
+
+  log(level: string, message: string): void {
+    if (this.quiet && level === 'info') return;
+    if (this.tty && this.clock) this.stream.write('\r\x1b[2K');
+    this.stream.write(`${level === 'info' ? '' : `${level}: `}${message}\n`);
+  }
+
+  artifact(): void {
+    // Artifacts are listed in the final summary.
+  }
+}
+
+/** An AbortController that fires on the first Ctrl-C (a second one exits at once). */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  let count = 0;
+  process.on('SIGINT', () => {
+    count += 1;
+    if (count > 1) process.exit(130);
+    process.stderr.write('\nstopping at the next step boundary (Ctrl-C again to quit now)…\n');
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+/** Prints a table with aligned columns. */
+export function formatTable(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** A user-facing CLI error: printed without a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

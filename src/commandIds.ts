@@ -1,0 +1,27 @@
+/** Every command the manifest contributes; `test/integration` checks this list against package.json. */
+export const COMMAND_IDS = [
+  'smoe.newExperiment',
+  'smoe.allocateExperts',
+  'smoe.applySuggestedAllocation',
+  'smoe.exportExpertMap',
+  'smoe.probe',
+  'smoe.train',
+  'smoe.evaluate',
+  'smoe.cancelRun',
+  'smoe.openDashboard',
+  'smoe.compareRuns',
+  'smoe.exportAdapter',
+  'smoe.showLogs',
+  'smoe.createDemoWorkspace',
+  'smoe.refreshExperiments',
+  'smoe.openRunFolder',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Commands that execute model code or write runs: refused in untrusted workspaces. */
+export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace']);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CommandHandler = (...args: any[]) => unknown;
+export type CommandTable = Partial<Record<CommandId, CommandHandler>>;

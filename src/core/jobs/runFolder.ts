@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ArtifactEvent, JobContext, JobKind, JobReporter, LogLevel, MetricEvent, ProgressEvent } from './context';
+import { JobCancelledError } from './context';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** `run.json` (DESIGN.md §5). */
+export interface RunRecord {
+  id: string;
+  kind: JobKind;
+  status: RunStatus;
+  experiment?: string;
+  name?: string;
+  config?: unknown;
+  startedAt: string;
+  finishedAt?: string;
+  pid: number;
+  timings: Record<string, number>;
+  summary?: Record<string, unknown>;
+  error?: string;
+}
+
+/** One line of `events.jsonl`. */
+export type RunEvent =
+  | ({ t: number; event: 'progress' } & ProgressEvent)
+  | ({ t: number; event: 'metric' } & MetricEvent)
+  | { t: number; event: 'log'; level: LogLevel; message: string }
+  | ({ t: number; event: 'artifact' } & ArtifactEvent);
+
+export const RUN_FILE = 'run.json';
+export const EVENTS_FILE = 'events.jsonl';
+
+function stamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
+}
+
+/** Writes a file atomically: temp file in the same folder, then rename. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(temp, data);
+  fs.renameSync(temp, file);
+}
+
+/** Claims a fresh run folder; mkdir without `recursive` fails when it exists, so two jobs never share one. */
+function claimRunFolder(runsRoot: string, kind: JobKind, now: Date): { id: string; dir: string } {
+  fs.mkdirSync(runsRoot, { recursive: true });
+  const base = `${stamp(now)}-${kind}`;
+  for (let attempt = 1; attempt < 1000; attempt++) {
+    const id = attempt === 1 ? base : `${base}-${attempt}`;
+    const dir = path.join(runsRoot, id);
+    try {
+      fs.mkdirSync(dir);
+      return { id, dir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`${runsRoot}: could not claim a run folder for ${base}`);
+}
+
+/** A run folder being written by a job. */
+export class RunFolder {
+  readonly record: RunRecord;
+  private readonly eventsFd: number;
+
+  private constructor(readonly dir: string, record: RunRecord) {
+    this.record = record;
+    this.eventsFd = fs.openSync(path.join(dir, EVENTS_FILE), 'a');
+    this.save();
+  }
+
+  static create(runsRoot: string, kind: JobKind, meta: { experiment?: string; name?: string; config?: unknown }): RunFolder {
+    const now = new Date();
+    const { id, dir } = claimRunFolder(runsRoot, kind, now);
+    return new RunFolder(dir, { id, kind, status: 'running', ...meta, startedAt: now.toISOString(), pid: process.pid, timings: {} });
+  }
+
+  /** Reopens an existing run (resume): status goes back to running, events append. */
+  static reopen(dir: string): RunFolder {
+    const record = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8')) as RunRecord;
+    return new RunFolder(dir, { ...record, status: 'running', pid: process.pid, error: undefined, finishedAt: undefined });
+  }
+
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  save(): void {
+    writeFileAtomic(path.join(this.dir, RUN_FILE), JSON.stringify(this.record, null, 2) + '\n');
+  }
+
+  append(event: RunEvent): void {
+    fs.writeSync(this.eventsFd, JSON.stringify(event) + '\n');
+  }
+
+  finish(status: Exclude<RunStatus, 'running'>, error?: string): void {
+    this.record.status = status;
+    this.record.finishedAt = new Date().toISOString();
+    if (error !== undefined) this.record.error = error;
+    this.save();
+    fs.closeSync(this.eventsFd);
+  }
+
+  /** A JobContext that records every event here and forwards it to `outer`. */
+  context(outer: JobReporter, signal: AbortSignal): JobContext {
+    const now = () => Date.now();
+    return {
+      signal,
+      progress: (e: ProgressEvent) => { this.append({ t: now(), event: 'progress', ...e }); outer.progress(e); },
+      metric: (e: MetricEvent) => { this.append({ t: now(), event: 'metric', ...e }); outer.metric(e); },
+      log: (level: LogLevel, message: string) => { this.append({ t: now(), event: 'log', level, message }); outer.log(level, message); },
+      artifact: (e: ArtifactEvent) => { this.append({ t: now(), event: 'artifact', ...e }); outer.artifact(e); },
+    };
+  }
+}
+
+/** Runs `job` inside a run folder: success, cancellation and failure all end in a saved run.json. */
+export async function withRunFolder<T>(
+  run: RunFolder,
+  outer: JobReporter,
+  signal: AbortSignal,
+  job: (ctx: JobContext, run: RunFolder) => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  try {
+    const result = await job(run.context(outer, signal), run);
+    run.record.timings.totalSeconds = (Date.now() - started) / 1000;
+    run.finish('succeeded');
+    return result;
+  } catch (error) {
+    run.record.timings.totalSeconds = (Date.now() - started) / 1000;
+    if (error instanceof JobCancelledError) run.finish('cancelled', 'cancelled by the user');
+    else run.finish('failed', error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+/** Reads run.json; a run still marked running whose process is gone is reported as failed. */
+export function readRunRecord(dir: string): RunRecord | undefined {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.status === 'running' && !processAlive(record.pid)) {
+    return { ...record, status: 'failed', error: record.error ?? `the process (pid ${record.pid}) ended without finishing the run` };
+  }
+  return record;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads events.jsonl, skipping a torn last line (a killed writer). */
+export function readRunEvents(dir: string): RunEvent[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, EVENTS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const events: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      events.push(JSON.parse(line) as RunEvent);
+    } catch {
+      // A torn final line from a killed process: keep everything before it.
+    }
+  }
+  return events;
+}
+
+/** Default runs folder for an experiment: `.smoe/runs` beside the experiment file. */
+export function defaultRunsRoot(experimentDir: string): string {
+  return path.join(experimentDir, '.smoe', 'runs');
+}

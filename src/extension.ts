@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { COMMAND_IDS, TRUSTED_ONLY, type CommandHandler, type CommandId, type CommandTable } from './commandIds';
+import { registerFeatures } from './features';
+
+function notAvailableYet(id: CommandId): CommandHandler {
+  return () => vscode.window.showInformationMessage(`LoRA-SMoE: "${id}" is not available in this version yet.`);
+}
+
+function guardTrust(id: CommandId, handler: CommandHandler): CommandHandler {
+  if (!TRUSTED_ONLY.has(id)) return handler;
+  return (...args: unknown[]) => {
+    if (!vscode.workspace.isTrusted) {
+      return vscode.window.showWarningMessage(
+        'LoRA-SMoE: probing, training, evaluation and the demo run model code and write files, so they are disabled in an untrusted workspace. Trust this folder (Workspaces: Manage Workspace Trust) to use them.',
+      );
+    }
+    return handler(...args);
+  };
+}
+
+/** Registers every contributed command; features fill the table, the rest say clearly that they are not available. */
+function registerCommandTable(context: vscode.ExtensionContext, table: CommandTable): void {
+  for (const id of COMMAND_IDS) {
+    const handler = table[id] ?? notAvailableYet(id);
+    context.subscriptions.push(vscode.commands.registerCommand(id, guardTrust(id, handler)));
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const table = registerFeatures(context);
+  registerCommandTable(context, table);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,59 @@
+/**
+ * The background worker: one job per process, driven over Node IPC by the extension (src/protocol/worker.ts).
+ * onnxruntime blocks its thread for a whole run, so it lives here and never in the extension host.
+ */
+import { JobCancelledError, type JobContext } from '../core/jobs/context';
+import { runJobRequest } from '../core/jobs/dispatch';
+import { isToWorkerMessage, type FromWorkerMessage, type StartJobMessage } from '../protocol/worker';
+
+const controller = new AbortController();
+let started = false;
+
+function send(message: FromWorkerMessage): void {
+  process.send?.(message);
+}
+
+function contextFor(jobId: string): JobContext {
+  return {
+    signal: controller.signal,
+    progress: (progress) => send({ type: 'progress', jobId, progress }),
+    metric: (metric) => send({ type: 'metric', jobId, metric }),
+    log: (level, message) => send({ type: 'log', jobId, level, message }),
+    artifact: (artifact) => send({ type: 'artifact', jobId, artifact }),
+  };
+}
+
+async function runStart(message: StartJobMessage): Promise<void> {
+  const { jobId, request } = message;
+  let runDir: string | undefined;
+  try {
+    const outcome = await runJobRequest(request, contextFor(jobId), (dir) => {
+      runDir = dir;
+      send({ type: 'started', jobId, runDir: dir });
+    });
+    send({ type: 'done', jobId, cancelled: false, runDir: outcome.runDir ?? runDir, summary: outcome.summary });
+  } catch (error) {
+    if (error instanceof JobCancelledError) send({ type: 'done', jobId, cancelled: true, runDir });
+    else send({ type: 'failed', jobId, message: error instanceof Error ? error.message : String(error), runDir });
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  if (!isToWorkerMessage(raw)) return;
+  switch (raw.type) {
+    case 'start':
+      if (started) return;
+      started = true;
+      void runStart(raw).finally(() => setTimeout(() => process.exit(0), 50));
+      return;
+    case 'cancel':
+      controller.abort();
+      return;
+    default: {
+      const never: never = raw;
+      void never;
+    }
+  }
+});
+
+process.on('disconnect', () => process.exit(0));

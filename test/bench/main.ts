@@ -1,0 +1,14 @@
+/** `npm run bench`: every benchmark section, measured in one run on this machine. */
+const sections: { name: string; run: () => Promise<void> }[] = [];
+
+async function main(): Promise<void> {
+  for (const section of sections) {
+    process.stdout.write(`\n== ${section.name} ==\n`);
+    await section.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

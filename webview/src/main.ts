@@ -1,0 +1,1 @@
+// Dashboard front end entry (see src/panel and src/protocol/webview.ts).
