@@ -10,6 +10,15 @@ cd "$HOST_DIR"
 
 STAMP="node_modules/.smoe-host-stamp"
 ENTRY="node_modules/code-server/out/node/entry.js"
+# Built by code-server's postinstall (its nested npm install in lib/vscode); proves the postinstall ran.
+NATIVE_PROBE="node_modules/code-server/lib/vscode/node_modules/node-pty/build/Release/pty.node"
+# npm 11 runs dependencies' install scripts only when allowed. The two top-level ones are allowed in
+# package.json (allowScripts). code-server's postinstall runs nested `npm install`s in lib/vscode and
+# lib/vscode/extensions, whose package.json we do not control: their allow-list goes into a project
+# .npmrc written there before the postinstall runs. (An allow-list in the user .npmrc would be exported
+# to the nested npm as npm_config_allow_scripts, which npm rejects in project installs.) These are the
+# packages with install scripts in code-server 4.100.3's npm-shrinkwrap.json files.
+NESTED_ALLOW_SCRIPTS="@parcel/watcher,@vscode/deviceid,@vscode/ripgrep,@vscode/spdlog,@vscode/windows-ca-certs,@vscode/windows-process-tree,@vscode/windows-registry,kerberos,native-watchdog,node-pty,esbuild"
 RIPGREP_PACKAGE_VERSION="1.15.11"
 RIPGREP_ASSET="ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
 
@@ -17,7 +26,7 @@ fingerprint() {
   { node --version; cat package.json; [ -f package-lock.json ] && cat package-lock.json; } | sha256sum | cut -d' ' -f1
 }
 
-if [ -f "$STAMP" ] && [ -f "$ENTRY" ] && [ -f package-lock.json ] && [ "$(cat "$STAMP")" = "$(fingerprint)" ]; then
+if [ -f "$STAMP" ] && [ -f "$ENTRY" ] && [ -f "$NATIVE_PROBE" ] && [ -f package-lock.json ] && [ "$(cat "$STAMP")" = "$(fingerprint)" ]; then
   echo "test/host: code-server already installed (lockfile unchanged), skipping"
   exit 0
 fi
@@ -52,13 +61,17 @@ fi
 
 started=$(date +%s)
 if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund --ignore-scripts
 else
-  npm install --no-audit --no-fund
+  npm install --no-audit --no-fund --ignore-scripts
 fi
+for nested in node_modules/code-server/lib/vscode node_modules/code-server/lib/vscode/extensions; do
+  echo "allow-scripts=$NESTED_ALLOW_SCRIPTS" > "$nested/.npmrc"
+done
+npm rebuild --no-audit --no-fund --foreground-scripts code-server argon2
 
-if [ ! -f "$ENTRY" ]; then
-  echo "test/host: install finished but $ENTRY is missing" >&2
+if [ ! -f "$ENTRY" ] || [ ! -f "$NATIVE_PROBE" ]; then
+  echo "test/host: install finished but code-server's postinstall did not build its native modules ($NATIVE_PROBE missing)" >&2
   exit 1
 fi
 fingerprint > "$STAMP"

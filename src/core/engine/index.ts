@@ -1,0 +1,32 @@
+// Public API of the training-graph engine: build a graph, differentiate it, serialise it, run it.
+export { Graph } from './graph';
+export { Tensor, int, ints, float, str } from './ir';
+export type { Dim, Shape, TensorData, FileSlice, InitializerSource, TensorKind, Node, AttrValue, Attrs } from './ir';
+export type { Operand } from './opsMath';
+export { TO_END } from './opsShape';
+export type { SliceSpec } from './opsShape';
+export type { ScatterReduction } from './opsIndex';
+export { allocate, bytesPerElement, hostArrayFrom, isDifferentiable } from './dtypes';
+export type { DType, HostArray } from './dtypes';
+
+export { gradients } from './autodiff/gradients';
+export type { GradientOptions } from './autodiff/gradients';
+export { differentiableOps, registerGradientRule } from './autodiff/ruleTable';
+export type { GradientContext, GradientRule } from './autodiff/types';
+
+export { dimOf, linear, logSumExp, rmsNorm, silu, swiglu } from './layers/basic';
+export type { WeightLayout } from './layers/basic';
+export { applyRope, positionsFromOffset, ropeTables } from './layers/rope';
+export type { RopeLayout, RopeTables } from './layers/rope';
+export { causalMask, groupedQueryAttention, repeatKv, splitHeads } from './layers/attention';
+export type { AttentionOptions, AttentionResult, MaskStyle } from './layers/attention';
+export { crossEntropy } from './layers/crossEntropy';
+export type { CrossEntropyOptions, CrossEntropyResult } from './layers/crossEntropy';
+
+export { IR_VERSION, OPSET_VERSION } from './onnxSchema';
+export { saveModel, serializeModel } from './serialize';
+export type { SavedModel, SaveOptions, SerializedModel } from './serialize';
+export { EngineSession } from './session';
+export type { EngineSessionOptions, HostTensor, ModelSource } from './session';
+export { CUDA_SETUP_HINT, cudaProviderInstalled } from './device';
+export type { Device, ResolvedDevice } from './device';

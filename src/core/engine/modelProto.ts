@@ -1,0 +1,111 @@
+// Graph -> plain ModelProto object (protobufjs field names), with pluggable placement of initializer bytes.
+import { onnxTypeCode } from './dtypes';
+import { GraphCore } from './graphCore';
+import { AttrValue, InitializerSource, Node, Tensor, TensorData } from './ir';
+import { ATTRIBUTE_TYPE, DATA_LOCATION_EXTERNAL, IR_VERSION, OPSET_VERSION } from './onnxSchema';
+
+/** Where one initializer's bytes live when they are not inline. */
+export interface ExternalLocation {
+  location: string;
+  offset: number;
+  length: number;
+}
+
+/** Decides, per initializer, to keep it inline (undefined) or point at external bytes. */
+export type PlaceInitializer = (tensor: Tensor, source: InitializerSource) => ExternalLocation | undefined;
+
+type Obj = Record<string, unknown>;
+
+/** Internal op types that serialise as a standard op. */
+const SERIALISED_OP: Record<string, string> = { StopGradient: 'Identity' };
+
+export function buildModelProto(graph: GraphCore, place: PlaceInitializer): Obj {
+  const nodes = liveNodes(graph);
+  const used = new Set<Tensor>(graph.outputs);
+  for (const node of nodes) for (const t of node.inputs) if (t) used.add(t);
+  const initializers = [...graph.initializers].filter(([t]) => used.has(t));
+  return {
+    ir_version: IR_VERSION,
+    opset_import: [{ domain: '', version: OPSET_VERSION }],
+    producer_name: 'lora-smoe-studio',
+    graph: {
+      name: graph.name,
+      node: nodes.map(nodeProto),
+      initializer: initializers.map(([t, source]) => tensorProto(t, source, place(t, source))),
+      input: graph.inputs.map(valueInfo),
+      output: graph.outputs.map(valueInfo),
+    },
+  };
+}
+
+/** Nodes that some graph output depends on, in build (topological) order. */
+function liveNodes(graph: GraphCore): Node[] {
+  const live = new Set<Node>();
+  const stack = graph.outputs.map((t) => t.producer).filter((n): n is Node => n !== undefined);
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (live.has(node)) continue;
+    live.add(node);
+    for (const t of node.inputs) if (t?.producer) stack.push(t.producer);
+  }
+  return graph.nodes.filter((n) => live.has(n));
+}
+
+function nodeProto(node: Node): Obj {
+  return {
+    name: node.name,
+    op_type: SERIALISED_OP[node.opType] ?? node.opType,
+    domain: '',
+    input: node.inputs.map((t) => t?.name ?? ''),
+    output: node.outputs.map((t) => t.name),
+    attribute: Object.entries(node.attrs).map(([name, value]) => attributeProto(name, value)),
+  };
+}
+
+function attributeProto(name: string, attr: AttrValue): Obj {
+  switch (attr.type) {
+    case 'int': return { name, type: ATTRIBUTE_TYPE.INT, i: attr.value };
+    case 'ints': return { name, type: ATTRIBUTE_TYPE.INTS, ints: [...attr.value] };
+    case 'float': return { name, type: ATTRIBUTE_TYPE.FLOAT, f: attr.value };
+    case 'floats': return { name, type: ATTRIBUTE_TYPE.FLOATS, floats: [...attr.value] };
+    case 'string': return { name, type: ATTRIBUTE_TYPE.STRING, s: Buffer.from(attr.value, 'utf8') };
+    case 'tensor': return { name, type: ATTRIBUTE_TYPE.TENSOR, t: inlineTensor('', attr.value) };
+    default: {
+      const never: never = attr;
+      throw new Error(`unknown attribute ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function tensorProto(t: Tensor, source: InitializerSource, external: ExternalLocation | undefined): Obj {
+  if (!external) {
+    if (!('data' in source)) throw new Error(`initializer ${t.name}: file slices must be placed as external data`);
+    return inlineTensor(t.name, source);
+  }
+  return {
+    name: t.name,
+    dims: [...source.dims],
+    data_type: onnxTypeCode(source.dtype),
+    data_location: DATA_LOCATION_EXTERNAL,
+    external_data: [
+      { key: 'location', value: external.location },
+      { key: 'offset', value: String(external.offset) },
+      { key: 'length', value: String(external.length) },
+    ],
+  };
+}
+
+function inlineTensor(name: string, data: TensorData): Obj {
+  return { name, dims: [...data.dims], data_type: onnxTypeCode(data.dtype), raw_data: rawBytes(data) };
+}
+
+/** Little-endian bytes of host data (every platform Node ships on is little-endian). */
+export function rawBytes(data: TensorData): Uint8Array {
+  const array = data.data;
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function valueInfo(t: Tensor): Obj {
+  const dim = t.shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
+  return { name: t.name, type: { tensor_type: { elem_type: onnxTypeCode(t.dtype), shape: { dim } } } };
+}

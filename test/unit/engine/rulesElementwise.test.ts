@@ -1,0 +1,92 @@
+// Every element-wise gradient rule against central finite differences in float64.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Graph, HostTensor, Tensor } from '../../../src/core/engine';
+import { checkGradients, randomTensor, rng } from './gradcheck';
+
+type Build = (g: Graph, x: Tensor, y: Tensor) => Tensor;
+
+/** Checks d/dx and d/dy of build(x, y) for inputs of the given shapes (values in [lo, hi)). */
+async function checkBinary(build: Build, xDims: number[], yDims: number[], lo = -1, hi = 1): Promise<void> {
+  const g = new Graph('case');
+  const x = g.input('x', 'float64', xDims);
+  const y = g.input('y', 'float64', yDims);
+  const random = rng(xDims.length * 31 + yDims.length);
+  const feeds: Record<string, HostTensor> = { x: randomTensor(xDims, random, lo, hi), y: randomTensor(yDims, random, lo, hi) };
+  await checkGradients(g, build(g, x, y), feeds, [x, y]);
+}
+
+async function checkUnary(build: (g: Graph, x: Tensor) => Tensor, lo = -1, hi = 1): Promise<void> {
+  await checkBinary((g, x, y) => g.add(build(g, x), g.mul(y, 0)), [2, 3], [1], lo, hi);
+}
+
+test('Add, Sub, Mul, Div with equal shapes', async () => {
+  await checkBinary((g, x, y) => g.add(x, y), [2, 3], [2, 3]);
+  await checkBinary((g, x, y) => g.sub(x, y), [2, 3], [2, 3]);
+  await checkBinary((g, x, y) => g.mul(x, y), [2, 3], [2, 3]);
+  await checkBinary((g, x, y) => g.div(x, y), [2, 3], [2, 3], 0.5, 2);
+});
+
+test('broadcasting un-broadcasts: leading axes, stretched axes, scalars, both sides', async () => {
+  await checkBinary((g, x, y) => g.add(x, y), [2, 3, 4], [4]);
+  await checkBinary((g, x, y) => g.mul(x, y), [2, 1, 4], [3, 1]);
+  await checkBinary((g, x, y) => g.sub(x, y), [], [2, 3]);
+  await checkBinary((g, x, y) => g.div(x, y), [2, 3, 1], [1, 3, 4], 0.5, 2);
+});
+
+test('Pow in both operands, Sqrt, Reciprocal', async () => {
+  await checkBinary((g, x, y) => g.pow(x, y), [2, 3], [3], 0.5, 2);
+  await checkUnary((g, x) => g.sqrt(x), 0.5, 2);
+  await checkUnary((g, x) => g.reciprocal(x), 0.5, 2);
+});
+
+test('Exp, Log, Sigmoid, Tanh, Neg, Sin, Cos, Abs, Relu, Identity', async () => {
+  await checkUnary((g, x) => g.exp(x));
+  await checkUnary((g, x) => g.log(x), 0.5, 2);
+  await checkUnary((g, x) => g.sigmoid(x));
+  await checkUnary((g, x) => g.tanh(x));
+  await checkUnary((g, x) => g.neg(x));
+  await checkUnary((g, x) => g.sin(x));
+  await checkUnary((g, x) => g.cos(x));
+  await checkUnary((g, x) => g.abs(x));
+  await checkUnary((g, x) => g.relu(x));
+  await checkUnary((g, x) => g.identity(x));
+});
+
+test('Max, Min (element-wise, broadcast) and Clip', async () => {
+  await checkBinary((g, x, y) => g.max(x, y), [2, 3], [3]);
+  await checkBinary((g, x, y) => g.min(x, y), [2, 3], [2, 1]);
+  await checkUnary((g, x) => g.clip(x, -0.3, 0.4));
+  await checkUnary((g, x) => g.clip(x, undefined, 0.2));
+});
+
+test('Where routes the gradient by the condition and un-broadcasts', async () => {
+  await checkBinary((g, x, y) => g.where(g.greater(x, 0), g.mul(x, 2), y), [2, 3], [3]);
+});
+
+test('Sum of several tensors with broadcasting', async () => {
+  await checkBinary((g, x, y) => g.sum(x, y, g.mul(x, x)), [2, 3], [1, 3]);
+});
+
+test('Cast float64 -> float32 -> float64 passes the gradient (float32 tolerance)', async () => {
+  const g = new Graph('cast');
+  const x = g.input('x', 'float64', [2, 3]);
+  const out = g.cast(g.mul(g.cast(x, 'float32'), g.scalar(3, 'float32')), 'float64');
+  const grads = await checkGradients(g, out, { x: randomTensor([2, 3], rng(3)) }, [x], { step: 1e-3, atol: 1e-5, rtol: 1e-4 });
+  assert.ok(grads.x.every((v) => Math.abs(v) > 1));
+});
+
+test('a tensor used twice accumulates, an unused input gets zeros, StopGradient blocks', async () => {
+  const g = new Graph('reuse');
+  const x = g.input('x', 'float64', [3]);
+  const unused = g.input('unused', 'float64', [2]);
+  const blocked = g.input('blocked', 'float64', [3]);
+  const out = g.add(g.mul(g.mul(x, x), x), g.mul(g.stopGradient(blocked), x));
+  const feeds = { x: randomTensor([3], rng(1)), unused: randomTensor([2], rng(2)), blocked: randomTensor([3], rng(3)) };
+  const grads = await checkGradients(g, out, feeds, [x, unused, blocked], { atol: Infinity });
+  assert.deepEqual(Array.from(grads.unused), [0, 0]);
+  assert.deepEqual(Array.from(grads.blocked), [0, 0, 0]);
+  const again = new Graph('reuse2');
+  const x2 = again.input('x', 'float64', [3]);
+  await checkGradients(again, again.add(again.mul(again.mul(x2, x2), x2), again.exp(x2)), { x: feeds.x }, [x2]);
+});
