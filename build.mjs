@@ -14,6 +14,8 @@ const nodeCommon = {
   logLevel: 'warning',
   external: ['vscode', 'onnxruntime-node'],
   loader: { '.proto': 'text' },
+  // jsonc-parser's `main` is a UMD build that requires its parts at run time, which esbuild cannot follow: bundle its ES modules.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CommandTable } from './commandIds';
+import { registerEditorFeatures } from './editor';
 
 /**
  * The composition root: each feature folder registers its providers and views and returns its command handlers.
@@ -7,6 +8,6 @@ import type { CommandTable } from './commandIds';
  */
 export function registerFeatures(context: vscode.ExtensionContext): CommandTable {
   const table: CommandTable = {};
-  void context;
+  Object.assign(table, registerEditorFeatures(context));
   return table;
 }

@@ -33,15 +33,27 @@ function banner(text) {
   console.log(`\n=== ${text} ${'='.repeat(Math.max(0, 70 - text.length))}`);
 }
 
-/** Runs a preparation command; its output goes straight to the console. */
-function step(name, command, args, { env = process.env } = {}) {
+/** A failed preparation step; `blocking` says whether the tiers that need it cannot run at all. */
+class PrepareError extends Error {
+  constructor(message, blocking = true) {
+    super(message);
+    this.blocking = blocking;
+  }
+}
+
+/** Runs a preparation command; its output goes straight to the console. Returns its exit status. */
+function step(name, command, args, { env = process.env, okStatuses = [0] } = {}) {
   const started = Date.now();
   console.log(`[prepare] ${name}`);
   const result = spawnSync(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status !== 0) throw new Error(`${name} failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
+  if (!okStatuses.includes(result.status)) throw new PrepareError(`${name} failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
   console.log(`[prepare] ${name}: ${seconds} s`);
+  return result.status;
 }
+
+// tsc's exit status 2: type errors, but every file was emitted.
+const TSC_ERRORS_OUTPUT_EMITTED = 2;
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -50,7 +62,13 @@ const prepare = {
   compileTests() {
     // A clean out/ keeps deleted or renamed tests from running from stale output.
     fs.rmSync(outDir, { recursive: true, force: true });
-    step('compile tests (tsc -p tsconfig.test.json)', process.execPath, [tsc, '-p', 'tsconfig.test.json']);
+    const status = step('compile tests (tsc -p tsconfig.test.json)', process.execPath, [tsc, '-p', 'tsconfig.test.json'], {
+      okStatuses: [0, TSC_ERRORS_OUTPUT_EMITTED],
+    });
+    if (status === TSC_ERRORS_OUTPUT_EMITTED) {
+      // Type errors fail the run, but the emitted JavaScript still lets every tier report its tests.
+      throw new PrepareError('type errors in tsc -p tsconfig.test.json (output emitted; tiers still run)', false);
+    }
   },
   build() {
     step('build bundles (node build.mjs)', process.execPath, ['build.mjs']);
@@ -131,19 +149,21 @@ async function main() {
   const tiers = selectedTiers(process.argv.slice(2));
   const needed = [...new Set(tiers.flatMap((t) => tierNeeds[t]))];
   const prepareFailures = new Map();
+  const blocking = new Set();
   banner(`prepare (${tiers.join(', ')})`);
   for (const name of Object.keys(prepare).filter((n) => needed.includes(n))) {
     try {
       prepare[name]();
     } catch (error) {
       prepareFailures.set(name, error.message);
+      if (error.blocking !== false) blocking.add(name);
       console.error(`[prepare] ${error.message}`);
     }
   }
   const results = [];
   for (const tier of tiers) {
     banner(tierTitles[tier]);
-    results.push(await runTier(tier, new Set(prepareFailures.keys())));
+    results.push(await runTier(tier, blocking));
   }
   const failed = printSummary(results, prepareFailures, (Date.now() - started) / 1000);
   process.exitCode = failed > 0 ? 1 : 0;

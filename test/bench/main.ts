@@ -1,5 +1,9 @@
 /** `npm run bench`: every benchmark section, measured in one run on this machine. */
-const sections: { name: string; run: () => Promise<void> }[] = [];
+import { runEngineBench } from './engine';
+
+const sections: { name: string; run: () => Promise<void> }[] = [
+  { name: 'engine (onnxruntime CPU)', run: runEngineBench },
+];
 
 async function main(): Promise<void> {
   for (const section of sections) {

@@ -13,13 +13,17 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
 ];
 
 /**
  * @param {string} profileDir an empty directory owned by the caller's sandbox
+ * @param {{ env?: NodeJS.ProcessEnv, viewport?: { width: number, height: number } }} [options] `env` should
+ *   carry the sandbox's HOME/XDG dirs: Chromium writes crash-report settings and dconf state under them.
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close(): Promise<void> }>}
  */
-export async function launchChromium(profileDir, { viewport = { width: 1400, height: 900 } } = {}) {
+export async function launchChromium(profileDir, { env = process.env, viewport = { width: 1400, height: 900 } } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}; install it with: apt-get install -y chromium`);
   }
@@ -28,6 +32,7 @@ export async function launchChromium(profileDir, { viewport = { width: 1400, hei
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
+    env,
     viewport,
     timeout: 60_000,
   });

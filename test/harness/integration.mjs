@@ -25,8 +25,9 @@ export async function runIntegrationTier() {
   let browser;
   try {
     server = await startCodeServer(sandbox);
-    browser = await launchChromium(sandbox.dirs.browserProfile);
+    browser = await launchChromium(sandbox.dirs.browserProfile, { env: sandbox.env });
     const exit = await runSuites(server, browser.page, sandbox.dirs.workspace, artifacts);
+    if (exit.code !== 0) await browser.page.screenshot({ path: path.join(artifacts, 'failure.png') }).catch(() => {});
     const counts = readSummary(summaryFile);
     return { exitCode: exit.code, ...counts };
   } finally {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths.mjs';
+import { signalGroup, trackProcessGroup } from './cleanup.mjs';
 
 export function findFiles(dir, suffixes) {
   if (!fs.existsSync(dir)) return [];
@@ -24,13 +25,17 @@ export async function runNodeTests(files, { env, tapFile, concurrency = 1, timeo
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,
   ];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group, so that an interrupted run and any process a test leaks are killed with it.
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
+  const untrack = trackProcessGroup(child.pid);
   const timer = setTimeout(() => {
     console.error(`[node --test] still running after ${timeoutMs / 1000} s, killing it`);
-    child.kill('SIGKILL');
+    signalGroup(child.pid, 'SIGKILL');
   }, timeoutMs);
   const exitCode = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   clearTimeout(timer);
+  signalGroup(child.pid, 'SIGKILL');
+  untrack();
   return { exitCode, ...tapCounts(tapFile) };
 }
 

@@ -26,6 +26,8 @@ describe('Experiments view in the workbench', () => {
     const header = composite.locator(`.pane-header[aria-label^=${JSON.stringify(`${view.name} `)}]`);
     assert.equal(await header.count(), 1, `no "${view.name}" pane in the ${container.title} container`);
     await composite.locator('.pane-body').first().waitFor({ state: 'visible' });
+    // Let the view's first load finish so the screenshot shows its content, not the progress bar.
+    await composite.locator('.monaco-progress-container').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
     const title = await page.locator('.part.sidebar .composite.title .title-label h2').innerText();
     assert.match(title.toLowerCase(), new RegExp(container.title.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     assert.match(await entry.getAttribute('class'), /\bchecked\b/, 'the activity-bar entry is not shown as selected');

@@ -79,13 +79,15 @@ export function sideBarContainer(page, containerId) {
 /**
  * Runs a command from the command palette by clicking the row whose aria-label is exactly `label`
  * (e.g. "LoRA-SMoE: Focus on Experiments View"); pressing Enter may run a neighbouring command.
+ * The first row of a group carries its separator in the label ("…, recently used"), so `label, …`
+ * matches too.
  */
 export async function runCommandFromPalette(page, label, { timeout = 15_000 } = {}) {
   const widget = page.locator('.quick-input-widget');
   await page.keyboard.press('F1');
   await widget.waitFor({ state: 'visible', timeout });
   await widget.locator('input').fill(`>${label}`);
-  const row = widget.locator(`.monaco-list-row[aria-label=${cssString(label)}]`);
+  const row = widget.locator(`.monaco-list-row[aria-label=${cssString(label)}], .monaco-list-row[aria-label^=${cssString(`${label}, `)}]`);
   try {
     await row.first().waitFor({ state: 'visible', timeout });
   } catch (error) {

@@ -7,4 +7,8 @@ export interface CommandEntry {
 }
 
 export const commands: Record<string, CommandEntry> = {
+  demo: {
+    summary: 'write a demo workspace and run probe → allocate → train → evaluate on it (--quick: ~2 min)',
+    load: async () => (await import('./demo')).runDemoCommand,
+  },
 };

@@ -10,8 +10,8 @@ export type ResolvedDevice = 'cpu' | 'cuda';
 /** What a user with an NVIDIA GPU must do; quoted in every CUDA fallback message. */
 export const CUDA_SETUP_HINT =
   'To use an NVIDIA GPU: install CUDA 12 and cuDNN 9, then fetch the CUDA provider libraries of onnxruntime-node ' +
-  '(`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`, or `node node_modules/onnxruntime-node/script/install ' +
-  '--onnxruntime-node-install=cuda12`). A .vsix install never runs that step.';
+  '(`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` in the folder that holds ' +
+  'node_modules; a .vsix install never runs that step).';
 
 /** Folder of onnxruntime-node's native binaries for this platform, when it can be found. */
 function onnxruntimeBinaryDir(): string | undefined {

@@ -85,10 +85,3 @@ export function inversePermutation(perm: readonly number[]): number[] {
   perm.forEach((p, i) => { inv[p] = i; });
   return inv;
 }
-
-/** Permutation that swaps the last two axes. */
-export function swapLastTwo(rank: number): number[] {
-  const perm = Array.from({ length: rank }, (_, i) => i);
-  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
-  return perm;
-}

@@ -1,6 +1,5 @@
-import { applyEdits, modify, type Edit, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { JSONC_OPTIONS } from './positions';
-import { parseTree, findNodeAtLocation } from 'jsonc-parser';
 
 export type { Edit, FormattingOptions };
 

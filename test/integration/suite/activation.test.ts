@@ -5,7 +5,7 @@ describe('extension activation', () => {
   it('is loaded from the development path with the manifest on disk', () => {
     const extension = ourExtension();
     assert.strictEqual(extension.id.toLowerCase(), extensionId.toLowerCase());
-    assert.strictEqual((extension.packageJSON as { version: string }).version, (manifest as unknown as { version: string }).version);
+    assert.strictEqual((extension.packageJSON as { version: string }).version, manifest.version);
   });
 
   it('activates without throwing', async () => {

@@ -18,6 +18,7 @@ interface ViewContribution {
 export interface Manifest {
   name: string;
   publisher: string;
+  version: string;
   contributes: {
     commands?: ContributedCommand[];
     viewsContainers?: { activitybar?: { id: string; title: string }[] };

@@ -8,6 +8,7 @@ import { EngineSession, Graph, gradients, HostTensor, Tensor } from '../../../sr
 // onnxruntime writes under HOME: keep it out of the real home directory.
 const isolatedHome = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-home-'));
 process.env.HOME = isolatedHome;
+process.on('exit', () => fs.rmSync(isolatedHome, { recursive: true, force: true }));
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
 export function rng(seed: number): () => number {
@@ -37,6 +38,8 @@ export function exactSession(g: Graph): Promise<EngineSession> {
 }
 
 export interface CheckOptions {
+  /** How to turn the finished graph into a session (default: in memory, float64-exact settings). */
+  load?: (g: Graph) => Promise<EngineSession>;
   /** Elements probed per tensor (default: all, up to 64). */
   maxProbes?: number;
   step?: number;
@@ -55,7 +58,7 @@ export async function checkGradients(g: Graph, output: Tensor, feeds: Record<str
   g.output(loss, 'gradcheck_loss');
   const grads = gradients(g, loss, wrt);
   grads.forEach((gr) => g.output(gr));
-  const session = await exactSession(g);
+  const session = await (options.load ?? exactSession)(g);
   try {
     const analytic = await session.run(feeds);
     const result: Record<string, Float64Array> = {};

@@ -1,6 +1,6 @@
 // Data-movement and indexing rules against finite differences, including symbolic dims.
 import { test } from 'node:test';
-import { Graph, HostTensor, Tensor, TO_END } from '../../../src/core/engine';
+import { Graph, Tensor, TO_END } from '../../../src/core/engine';
 import { checkGradients, int64Tensor, randomTensor, rng } from './gradcheck';
 
 async function checkOne(build: (g: Graph, x: Tensor) => Tensor, dims: number[], declared: (number | string)[] = dims): Promise<void> {

@@ -1,0 +1,80 @@
+import * as path from 'node:path';
+import { JobCancelledError } from '../../core/jobs/context';
+import { runJobRequest } from '../../core/jobs/dispatch';
+import type { DeviceChoice } from '../../core/experiment/types';
+import { interruptSignal, TerminalReporter, UsageError } from '../terminal';
+
+const HELP = `usage: smoe demo [--out DIR] [--quick] [--device auto|cpu|cuda] [--threads N]
+
+Writes a self-contained demo workspace (a small pre-trained LLaMA-style model, four generated tasks,
+experiment files), then probes, allocates experts (vote, uniform, plain LoRA at one budget), trains,
+evaluates, prints the results table and writes report.html. Ctrl-C stops after the current step;
+running it again resumes.
+
+  --out DIR       workspace folder (default ./smoe-demo)
+  --quick         a smaller, faster version (about 2 minutes)
+  --device D      execution provider: auto (default), cpu or cuda
+  --threads N     onnxruntime intra-op threads (0: one per core)`;
+
+export interface DemoArgs {
+  outDir: string;
+  quick: boolean;
+  device?: DeviceChoice;
+  threads?: number;
+  help: boolean;
+}
+
+function valueOf(argv: string[], i: number, flag: string): string {
+  const value = argv[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value\n\n${HELP}`);
+  return value;
+}
+
+export function parseDemoArgs(argv: string[]): DemoArgs {
+  const args: DemoArgs = { outDir: 'smoe-demo', quick: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--quick') args.quick = true;
+    else if (flag === '--out') args.outDir = valueOf(argv, i++, flag);
+    else if (flag === '--device') {
+      const device = valueOf(argv, i++, flag);
+      if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be auto, cpu or cuda, not "${device}"`);
+      args.device = device as DeviceChoice;
+    } else if (flag === '--threads') {
+      const threads = Number(valueOf(argv, i++, flag));
+      if (!Number.isInteger(threads) || threads < 0) throw new UsageError('--threads must be a whole number (0: one per core)');
+      args.threads = threads;
+    } else throw new UsageError(`unknown option "${flag}"\n\n${HELP}`);
+  }
+  return args;
+}
+
+/** `smoe demo`: the table goes to stdout, progress bars and logs to stderr. */
+export async function runDemoCommand(argv: string[]): Promise<number> {
+  const args = parseDemoArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const outDir = path.resolve(args.outDir);
+  const reporter = new TerminalReporter();
+  try {
+    const outcome = await runJobRequest(
+      { kind: 'demo', outDir, quick: args.quick, device: args.device, threads: args.threads },
+      {
+        signal: interruptSignal(),
+        progress: (e) => reporter.progress(e),
+        log: (level, message) => reporter.log(level, message),
+        metric: () => reporter.metric(),
+        artifact: () => reporter.artifact(),
+      },
+    );
+    process.stdout.write(`\n${String(outcome.summary?.table ?? '')}\n\nreport: ${String(outcome.summary?.report ?? '')}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof JobCancelledError)) throw error;
+    process.stderr.write(`stopped; completed phases are kept in ${outDir}. Run the same command again to resume.\n`);
+    return 130;
+  }
+}

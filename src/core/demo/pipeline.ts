@@ -1,0 +1,127 @@
+import * as path from 'node:path';
+import type { JobContext } from '../jobs/context';
+import { runJobRequest } from '../jobs/dispatch';
+import type { EngineOptions } from '../jobs/requests';
+import { defaultRunsRoot } from '../jobs/runFolder';
+import { allocateAll, readSensitivity, type VariantAllocation } from './allocate';
+import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
+import type { DemoPhase, PhaseOutput } from './phases';
+import { ensureBaseModel } from './pretrain/baseModel';
+import { demoModelConfig, type DemoSettings } from './settings';
+import { DEMO_TASKS } from './tasks';
+import { demoTokenizer, MODEL_DIR, writeWorkspace } from './workspace';
+
+export const ADAPTED: AdaptedVariant[] = ['vote', 'uniform', 'lora'];
+
+export interface PipelineOptions {
+  workspace: string;
+  settings: DemoSettings;
+  engine: EngineOptions;
+  /** Called when a phase's job claims its run folder (kept in the state for resuming). */
+  onRunDir: (phaseId: string, runDir: string) => void;
+}
+
+/** Progress of an inner job, tagged with the variant so each bar says what it is for. */
+function tagged(ctx: JobContext, tag: string | undefined): JobContext {
+  if (!tag) return ctx;
+  return { ...ctx, progress: (e) => ctx.progress({ ...e, phase: `${e.phase} [${tag}]` }) };
+}
+
+function requireRunDir(runDir: string | undefined, what: string): string {
+  if (!runDir) throw new Error(`the ${what} job finished without a run folder`);
+  return runDir;
+}
+
+function workspacePhases(o: PipelineOptions): DemoPhase[] {
+  const tokenizer = demoTokenizer();
+  return [
+    { id: 'workspace', label: 'write workspace (data, tokenizer, experiment files)', run: async () => ({ files: writeWorkspace(o.workspace, o.settings) }) },
+    {
+      id: 'pretrain',
+      label: 'pre-train the base model',
+      run: async (ctx) => {
+        const modelDir = path.join(o.workspace, MODEL_DIR);
+        const { meta, source } = await ensureBaseModel({ modelDir, settings: o.settings, tokenizer, ctx, threads: o.engine.threads, device: o.engine.device });
+        ctx.log('info', `base model: ${meta.parameters.toLocaleString('en-US')} parameters, final pre-training loss ${meta.finalLoss.toFixed(3)} (${source === 'trained' ? `trained in ${meta.seconds.toFixed(1)} s` : `from the ${source}`})`);
+        return { files: ['config.json', 'model.safetensors', 'demo-model.json'].map((f) => path.join(modelDir, f)), data: { source, seconds: meta.seconds } };
+      },
+    },
+  ];
+}
+
+function probePhase(o: PipelineOptions, runsRoot: string): DemoPhase {
+  return {
+    id: 'probe',
+    label: 'probe sensitivity',
+    run: async (ctx) => {
+      const request = { kind: 'probe' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES.vote), runsRoot, ...o.engine };
+      const outcome = await runJobRequest(request, ctx, (dir) => o.onRunDir('probe', dir));
+      const runDir = requireRunDir(outcome.runDir, 'probe');
+      return { files: [path.join(runDir, 'sensitivity.json')], runDir };
+    },
+  };
+}
+
+function allocatePhase(o: PipelineOptions, probeRunDir: () => string): DemoPhase {
+  return {
+    id: 'allocate',
+    label: 'allocate experts (vote, uniform, plain LoRA at one budget)',
+    run: async (ctx) => {
+      const config = demoModelConfig(o.settings, demoTokenizer().vocabSize);
+      const allocations = allocateAll(o.workspace, config, readSensitivity(path.join(probeRunDir(), 'sensitivity.json')));
+      for (const v of ADAPTED) {
+        const a = allocations[v];
+        ctx.log('info', `  ${v}: ${a.totalExperts} experts on ${Object.keys(a.experts).length} modules, ${a.trainableParams.toLocaleString('en-US')} trainable parameters (LoRA rank ${a.loraRankEquivalent.toFixed(1)})`);
+      }
+      return { files: ADAPTED.map((v) => path.join(o.workspace, EXPERIMENT_FILES[v])), data: { allocations } };
+    },
+  };
+}
+
+function trainPhase(o: PipelineOptions, variant: AdaptedVariant, runsRoot: string): DemoPhase {
+  const id = `train:${variant}`;
+  return {
+    id,
+    label: `train ${variant}`,
+    run: async (ctx, previous) => {
+      const resumeRun = previous.startedRunDir ? path.resolve(o.workspace, previous.startedRunDir) : undefined;
+      if (resumeRun) ctx.log('info', `  resuming ${resumeRun}`);
+      const request = { kind: 'train' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES[variant]), runsRoot, resumeRun, ...o.engine };
+      const outcome = await runJobRequest(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const runDir = requireRunDir(outcome.runDir, 'train');
+      return { files: [path.join(runDir, 'adapter.safetensors')], runDir };
+    },
+  };
+}
+
+function evaluatePhase(o: PipelineOptions, variant: AdaptedVariant | 'base', runsRoot: string, trainRunDir: () => string | undefined): DemoPhase {
+  const id = `evaluate:${variant}`;
+  return {
+    id,
+    label: `evaluate ${variant === 'base' ? 'the base model' : variant}`,
+    run: async (ctx) => {
+      const experimentFile = path.join(o.workspace, EXPERIMENT_FILES[variant === 'base' ? 'vote' : variant]);
+      const request = { kind: 'evaluate' as const, experimentFile, runsRoot, adapterRun: trainRunDir(), limit: o.settings.evaluation.limit, ...o.engine };
+      const outcome = await runJobRequest(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const runDir = requireRunDir(outcome.runDir, 'evaluate');
+      return { files: [path.join(runDir, 'eval.json')], runDir };
+    },
+  };
+}
+
+/** Every phase but the report, in order; `runDirOf` reads a finished phase's run folder from the state. */
+export function pipelinePhases(o: PipelineOptions, runDirOf: (phaseId: string) => string | undefined): DemoPhase[] {
+  const runsRoot = defaultRunsRoot(o.workspace);
+  const must = (id: string) => () => requireRunDir(runDirOf(id), id);
+  return [
+    ...workspacePhases(o),
+    probePhase(o, runsRoot),
+    allocatePhase(o, must('probe')),
+    ...ADAPTED.map((v) => trainPhase(o, v, runsRoot)),
+    evaluatePhase(o, 'base', runsRoot, () => undefined),
+    ...ADAPTED.map((v) => evaluatePhase(o, v, runsRoot, must(`train:${v}`))),
+  ];
+}
+
+export type { PhaseOutput, VariantAllocation };
+export const TASK_NAMES = DEMO_TASKS.map((t) => t.name);

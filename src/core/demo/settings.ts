@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import type { ModelConfig } from '../model/config';
+
+/** Everything that shapes the demo's output; the pre-trained model is cached under a hash of its part. */
+export interface DemoSettings {
+  quick: boolean;
+  seed: number;
+  model: { hidden: number; layers: number; heads: number; kvHeads: number; intermediate: number; maxPositions: number };
+  pretrain: { steps: number; batchSize: number; learningRate: number; warmupSteps: number; weightDecay: number; initStd: number };
+  data: { trainPerTask: number; testPerTask: number };
+  probe: { samplesPerTask: number };
+  training: { maxSteps: number; microBatchSize: number; learningRate: number; warmupSteps: number; rank: number; alpha: number; loraRank: number };
+  evaluation: { limit: number; maxNewTokens: number };
+}
+
+const DEFAULT_SETTINGS: DemoSettings = {
+  quick: false,
+  seed: 7,
+  model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
+  pretrain: { steps: 600, batchSize: 24, learningRate: 3e-3, warmupSteps: 30, weightDecay: 0.01, initStd: 0.02 },
+  data: { trainPerTask: 400, testPerTask: 50 },
+  probe: { samplesPerTask: 16 },
+  training: { maxSteps: 200, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 10, rank: 4, alpha: 8, loraRank: 16 },
+  evaluation: { limit: 50, maxNewTokens: 12 },
+};
+
+const QUICK_SETTINGS: DemoSettings = {
+  quick: true,
+  seed: 7,
+  model: { hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 88, maxPositions: 128 },
+  pretrain: { steps: 150, batchSize: 16, learningRate: 3e-3, warmupSteps: 10, weightDecay: 0.01, initStd: 0.02 },
+  data: { trainPerTask: 120, testPerTask: 16 },
+  probe: { samplesPerTask: 4 },
+  training: { maxSteps: 30, microBatchSize: 8, learningRate: 3e-3, warmupSteps: 3, rank: 4, alpha: 8, loraRank: 16 },
+  evaluation: { limit: 16, maxNewTokens: 8 },
+};
+
+export function demoSettings(quick: boolean): DemoSettings {
+  return structuredClone(quick ? QUICK_SETTINGS : DEFAULT_SETTINGS);
+}
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/** The key of the cached base model: the generator settings that produce its weights, bit for bit. */
+export function pretrainCacheKey(settings: DemoSettings, vocabSize: number): string {
+  return hash({ v: 1, seed: settings.seed, model: settings.model, pretrain: settings.pretrain, vocabSize });
+}
+
+/** The key of a whole demo workspace: a change in any setting starts the pipeline over. */
+export function workspaceKey(settings: DemoSettings): string {
+  return hash({ v: 1, settings });
+}
+
+/** The base model's architecture in the project's terms. */
+export function demoModelConfig(settings: DemoSettings, vocabSize: number): ModelConfig {
+  const m = settings.model;
+  return {
+    modelType: 'llama', vocabSize, hiddenSize: m.hidden, intermediateSize: m.intermediate, numLayers: m.layers,
+    numHeads: m.heads, numKvHeads: m.kvHeads, headDim: m.hidden / m.heads, rmsNormEps: 1e-5, ropeTheta: 10000,
+    ropeLayout: 'half', tieWordEmbeddings: false, attentionBias: false, maxPositions: m.maxPositions, bosTokenId: 1, eosTokenId: 2,
+  };
+}
+
+/** config.json of a Hugging Face LlamaForCausalLM. */
+export function hfConfigJson(config: ModelConfig): Record<string, unknown> {
+  return {
+    architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: config.vocabSize, hidden_size: config.hiddenSize,
+    intermediate_size: config.intermediateSize, num_hidden_layers: config.numLayers, num_attention_heads: config.numHeads,
+    num_key_value_heads: config.numKvHeads, head_dim: config.headDim, hidden_act: 'silu', rms_norm_eps: config.rmsNormEps,
+    rope_theta: config.ropeTheta, max_position_embeddings: config.maxPositions, tie_word_embeddings: config.tieWordEmbeddings,
+    attention_bias: false, bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, initializer_range: 0.02, torch_dtype: 'float32',
+  };
+}

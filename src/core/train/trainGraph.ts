@@ -1,0 +1,67 @@
+// The training graph: decoder with adapters -> response-only cross-entropy (+ balance loss) -> gradients of
+// every adapter tensor, plus what the step event reports (per-example loss sums, router load).
+import { crossEntropy, EngineSession, Graph, gradients, type EngineSessionOptions, type Tensor } from '../engine';
+import { AdapterGraph } from '../model/adapters/adapterGraph';
+import type { AdaptedModule, LoraMoeConfig } from '../model/adapters/config';
+
+/** Replaces a projection's output: `module` is its HF name, x its input, base = W x. */
+export type ProjectionHook = (module: string, x: Tensor, base: Tensor) => Tensor;
+
+/** Builds logits [batch, seq, vocab] for `inputIds`, passing every projection through `hook` when given. */
+export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionHook) => Tensor;
+
+export const FEED = { inputIds: 'input_ids', labels: 'labels', tokenMask: 'token_mask' } as const;
+export const FETCH = { loss: 'loss', ceLoss: 'ce_loss', exampleLossSum: 'example_loss_sum' } as const;
+
+export interface RouterLoadNames {
+  module: string;
+  meanGate: string;
+  selection?: string;
+}
+
+export interface TrainGraph {
+  session: EngineSession;
+  adapters: AdapterGraph;
+  /** Parameter name -> name of its gradient output. */
+  gradientNames: Map<string, string>;
+  /** Modules whose dropout mask is fed, with the mask's input name and d_in. */
+  dropoutInputs: { module: string; name: string; dIn: number }[];
+  loads: RouterLoadNames[];
+  /** Every output the step fetches. */
+  fetch: string[];
+}
+
+/** What the graph computes, before it becomes a session (tests inspect it). */
+export function buildTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, options: { training?: boolean } = {}) {
+  const g = new Graph('train_step');
+  const inputIds = g.input(FEED.inputIds, 'int64', ['batch', 'seq']);
+  const labels = g.input(FEED.labels, 'int64', ['batch', 'seq']);
+  const tokenMask = g.input(FEED.tokenMask, 'float32', ['batch', 'seq']);
+  const adapters = new AdapterGraph(g, config, modules, { training: options.training ?? true, tokenMask });
+  const logits = buildLogits(g, inputIds, (module, x, base) => adapters.apply(module, x, base));
+  adapters.checkAllApplied();
+  const ce = crossEntropy(g, logits, labels, { shift: true, reduction: 'mean' });
+  const balance = adapters.totalBalanceLoss();
+  const loss = balance ? g.add(ce.loss, balance) : g.identity(ce.loss);
+  g.output(loss, FETCH.loss);
+  g.output(ce.loss, FETCH.ceLoss);
+  g.output(g.reduceSum(ce.tokenLoss, [-1], false), FETCH.exampleLossSum);
+  const params = [...adapters.inputs.values()];
+  const grads = gradients(g, loss, params);
+  const gradientNames = new Map(params.map((p, i) => [p.name, g.output(grads[i]).name]));
+  const loads: RouterLoadNames[] = [];
+  for (const [module, load] of adapters.loads) {
+    const meanGate = g.output(load.meanGate, `router_gate.${module}`).name;
+    const selection = load.selection ? g.output(load.selection, `router_selection.${module}`).name : undefined;
+    loads.push({ module, meanGate, selection });
+  }
+  const dropoutInputs = [...adapters.dropoutMasks].map(([module, t]) => ({ module, name: t.name, dIn: Number(t.shape[t.rank - 1]) }));
+  return { g, adapters, gradientNames, loads, dropoutInputs };
+}
+
+export async function createTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, sessionOptions: EngineSessionOptions): Promise<TrainGraph> {
+  const built = buildTrainGraph(config, modules, buildLogits);
+  const session = await EngineSession.fromGraph(built.g, sessionOptions);
+  const fetch = [FETCH.loss, FETCH.ceLoss, FETCH.exampleLossSum, ...built.gradientNames.values(), ...built.loads.flatMap((l) => (l.selection ? [l.meanGate, l.selection] : [l.meanGate]))];
+  return { session, adapters: built.adapters, gradientNames: built.gradientNames, dropoutInputs: built.dropoutInputs, loads: built.loads, fetch };
+}

@@ -1,0 +1,125 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { checkExperiment } from '../core/experiment/checks';
+import { parseFlatExpertMap } from '../core/experiment/expertMap';
+import type { ExperimentFacts, ModelFacts } from '../core/experiment/facts';
+import { isObject } from '../core/experiment/lenient';
+import { accountingFor, readSensitivityTable, type PlanModel, type SensitivityTable } from '../core/experiment/planner';
+import { parseWithPositions, type ParsedExperimentText } from '../core/experiment/positions';
+import type { ExperimentProblem } from '../core/experiment/problems';
+import { adapterOf } from '../core/experiment/settings';
+import { sensitivitySourceFor, type SensitivitySource } from '../core/experiment/sensitivitySource';
+import { runsRootFor } from '../config';
+import { StampedCache } from './fileCache';
+import { readModelFacts } from './modelHeaders';
+
+export interface LoadedSensitivity {
+  source: SensitivitySource;
+  table?: SensitivityTable;
+  error?: string;
+}
+
+/** Everything the editor knows about one version of an experiment document. */
+export interface ExperimentAnalysis {
+  file: string;
+  version: number;
+  parsed: ParsedExperimentText;
+  facts: ExperimentFacts;
+  problems: ExperimentProblem[];
+  model?: PlanModel;
+  sensitivity?: LoadedSensitivity;
+}
+
+/**
+ * Analyses experiment documents once per version and shares the result between diagnostics, CodeLens and quick
+ * fixes. Model headers and sensitivity files are cached until they change on disk; `invalidate` (a new probe
+ * result, a changed map file) drops the cached analyses and tells listeners to refresh.
+ */
+export class ExperimentAnalyzer implements vscode.Disposable {
+  private readonly models = new StampedCache<ModelFacts>(readModelFacts);
+  private readonly sensitivities = new StampedCache<SensitivityTable>(readSensitivityTable);
+  private readonly results = new Map<string, { version: number; generation: number; value: Promise<ExperimentAnalysis> }>();
+  private generation = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  analyze(document: vscode.TextDocument): Promise<ExperimentAnalysis> {
+    const key = document.uri.toString();
+    const cached = this.results.get(key);
+    if (cached && cached.version === document.version && cached.generation === this.generation) return cached.value;
+    const value = this.compute(document.uri.fsPath, document.version, document.getText());
+    this.results.set(key, { version: document.version, generation: this.generation, value });
+    return value;
+  }
+
+  forget(document: vscode.TextDocument): void {
+    this.results.delete(document.uri.toString());
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.results.clear();
+    this.changed.fire();
+  }
+
+  /** Sensitivity for a path that is not an experiment (a flat map's sibling sensitivity.json). */
+  async sensitivityAt(location: string): Promise<SensitivityTable | undefined> {
+    return this.sensitivities.get(location).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async compute(file: string, version: number, text: string): Promise<ExperimentAnalysis> {
+    const parsed = parseWithPositions(text);
+    const dir = path.dirname(file);
+    const raw = parsed.value;
+    const modelFacts = await this.modelFactsOf(raw, dir);
+    const model = modelFacts?.status === 'ok' ? { config: modelFacts.config, modules: modelFacts.modules } : undefined;
+    const facts: ExperimentFacts = {
+      resolve: (relative) => path.resolve(dir, relative),
+      exists: (absolute) => fs.existsSync(absolute),
+      model: modelFacts,
+      accounting: model ? accountingFor(model, adapterOf(raw)) : undefined,
+      expertsFile: await expertsFileOf(raw, dir),
+    };
+    const sensitivity = await this.sensitivityOf(raw, file);
+    return { file, version, parsed, facts, problems: checkExperiment(raw, facts), model, sensitivity };
+  }
+
+  private async modelFactsOf(raw: unknown, dir: string): Promise<ModelFacts | undefined> {
+    const model = isObject(raw) ? raw.model : undefined;
+    if (!isObject(model) || typeof model.path !== 'string' || model.path === '') return undefined;
+    return this.models.get(path.resolve(dir, model.path));
+  }
+
+  private async sensitivityOf(raw: unknown, file: string): Promise<LoadedSensitivity | undefined> {
+    const source = sensitivitySourceFor(raw, file, runsRootFor(file));
+    if (!source) return undefined;
+    try {
+      return { source, table: await this.sensitivities.get(source.location) };
+    } catch (error) {
+      return { source, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
+async function expertsFileOf(raw: unknown, dir: string): Promise<ExperimentFacts['expertsFile']> {
+  const experts = isObject(raw) ? raw.experts : undefined;
+  if (typeof experts !== 'string') return undefined;
+  const file = path.resolve(dir, experts);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch {
+    return { error: `${file} cannot be read` };
+  }
+  try {
+    return parseFlatExpertMap(JSON.parse(text));
+  } catch {
+    return { error: `${file} is not valid JSON` };
+  }
+}

@@ -1,0 +1,16 @@
+import type { CommandTable } from '../../commandIds';
+import type { ExperimentAnalyzer } from '../analysis';
+import { allocateExperts } from './allocate';
+import { applySuggestedAllocation } from './applySuggested';
+import { exportExpertMap } from './exportMap';
+import { newExperiment } from './newExperiment';
+
+/** The editor's command handlers; each accepts an optional options object so tests can run it without UI. */
+export function editorCommands(analyzer: ExperimentAnalyzer): CommandTable {
+  return {
+    'smoe.newExperiment': (arg?: unknown) => newExperiment(arg),
+    'smoe.allocateExperts': (arg?: unknown) => allocateExperts(analyzer, arg),
+    'smoe.applySuggestedAllocation': (arg?: unknown) => applySuggestedAllocation(analyzer, arg),
+    'smoe.exportExpertMap': (arg?: unknown) => exportExpertMap(analyzer, arg),
+  };
+}
