@@ -7,6 +7,14 @@ export interface CommandEntry {
 }
 
 export const commands: Record<string, CommandEntry> = {
+  train: {
+    summary: 'fine-tune the base model with LoRA-MoE adapters on all tasks (--resume RUN_DIR continues a run)',
+    load: async () => (await import('./train')).runTrainCommand,
+  },
+  eval: {
+    summary: 'evaluate the base model, or it plus a trained adapter (--adapter RUN_DIR), on every task',
+    load: async () => (await import('./eval')).runEvalCommand,
+  },
   demo: {
     summary: 'write a demo workspace and run probe → allocate → train → evaluate on it (--quick: ~2 min)',
     load: async () => (await import('./demo')).runDemoCommand,

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { JobCancelledError } from '../../core/jobs/context';
+import { runJobRequest } from '../../core/jobs/dispatch';
+import type { EvalReport } from '../../core/train/evalReport';
+import { formatTable, interruptSignal, TerminalReporter } from '../terminal';
+import { deviceFlag, parseFlags, requiredFlag, wholeFlag } from './engineArgs';
+import { reporterOf } from './train';
+
+const HELP = `usage: smoe eval --config EXPERIMENT.smoe.json [--adapter RUN_DIR] [--limit N] [--device auto|cpu|cuda] [--threads N]
+
+Evaluates every task's test set: greedy generation (up to evaluation.maxNewTokens), the first match of
+the task's answer pattern against its answer, accuracy per task and on average, and the mean held-out
+loss. Without --adapter it evaluates the base model alone (the "before" row). Writes eval.json into
+.smoe/runs/<time>-evaluate/.
+
+  --config FILE      the experiment file (required)
+  --adapter RUN_DIR  a finished training run, or a folder with an exported adapter
+  --limit N          at most N test examples per task (overrides evaluation.limit)
+  --device D         execution provider: auto (default), cpu or cuda
+  --threads N        onnxruntime intra-op threads (0: one per core)`;
+
+export function evalTable(report: EvalReport): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows = Object.entries(report.tasks).map(([task, t]) => [task, `${t.correct}/${t.examples}`, pct(t.accuracy), t.loss.toFixed(4)]);
+  rows.push(['average', `${report.average.correct}/${report.average.examples}`, pct(report.average.accuracy), report.average.loss.toFixed(4)]);
+  return formatTable(['task', 'correct', 'accuracy', 'loss'], rows);
+}
+
+export async function runEvalCommand(argv: string[]): Promise<number> {
+  const { flags, help } = parseFlags(argv, { values: ['--config', '--adapter', '--limit', '--device', '--threads'], help: HELP });
+  if (help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const adapter = flags.get('--adapter');
+  const reporter = new TerminalReporter();
+  try {
+    const outcome = await runJobRequest(
+      {
+        kind: 'evaluate', experimentFile: path.resolve(requiredFlag(flags, '--config', HELP)), adapterRun: adapter ? path.resolve(adapter) : undefined,
+        limit: wholeFlag(flags, '--limit', 1), device: deviceFlag(flags), threads: wholeFlag(flags, '--threads', 0),
+      },
+      { ...reporterOf(reporter), signal: interruptSignal() },
+    );
+    const report = outcome.summary?.report as EvalReport | undefined;
+    process.stdout.write(`${report ? evalTable(report) : ''}\n\nrun: ${outcome.runDir ?? '?'}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof JobCancelledError)) throw error;
+    process.stderr.write('stopped; nothing was written to eval.json\n');
+    return 130;
+  }
+}
