@@ -43,9 +43,13 @@ const WARMUP_TASKS: readonly ((random: DemoRandom) => [string, string, string])[
   (random) => { const a = random.int(0, 9); return ['Name a number bigger than this one.', String(a), String(a + 1)]; },
 ];
 
-/** One document, half raw skills and half instruction-following. */
-export function corpusDocument(random: DemoRandom): CorpusDocument {
-  if (random.next() < 0.5) return { text: random.pick(RAW_SKILLS)(random), promptChars: 0 };
+/** A short raw-skill document (scored throughout); several are packed into one row. */
+export function rawDocument(random: DemoRandom): CorpusDocument {
+  return { text: random.pick(RAW_SKILLS)(random), promptChars: 0 };
+}
+
+/** An instruction-following document (only the response is scored). */
+export function instructionDocument(random: DemoRandom): CorpusDocument {
   const [instruction, input, response] = random.pick(WARMUP_TASKS)(random);
   const prompt = alpacaPrompt(instruction, input);
   return { text: prompt + response, promptChars: prompt.length };

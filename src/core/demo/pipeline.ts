@@ -3,12 +3,11 @@ import type { JobContext } from '../jobs/context';
 import { runJobRequest } from '../jobs/dispatch';
 import type { EngineOptions } from '../jobs/requests';
 import { defaultRunsRoot } from '../jobs/runFolder';
-import { allocateAll, readSensitivity, type VariantAllocation } from './allocate';
+import { allocateAll, readSensitivity } from './allocate';
 import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
-import type { DemoPhase, PhaseOutput } from './phases';
+import type { DemoPhase } from './phases';
 import { ensureBaseModel } from './pretrain/baseModel';
 import { demoModelConfig, type DemoSettings } from './settings';
-import { DEMO_TASKS } from './tasks';
 import { demoTokenizer, MODEL_DIR, writeWorkspace } from './workspace';
 
 export const ADAPTED: AdaptedVariant[] = ['vote', 'uniform', 'lora'];
@@ -116,12 +115,10 @@ export function pipelinePhases(o: PipelineOptions, runDirOf: (phaseId: string) =
   return [
     ...workspacePhases(o),
     probePhase(o, runsRoot),
+    // Before any expert map or training run exists, so "no adapter" can only mean the base model.
+    evaluatePhase(o, 'base', runsRoot, () => undefined),
     allocatePhase(o, must('probe')),
     ...ADAPTED.map((v) => trainPhase(o, v, runsRoot)),
-    evaluatePhase(o, 'base', runsRoot, () => undefined),
     ...ADAPTED.map((v) => evaluatePhase(o, v, runsRoot, must(`train:${v}`))),
   ];
 }
-
-export type { PhaseOutput, VariantAllocation };
-export const TASK_NAMES = DEMO_TASKS.map((t) => t.name);

@@ -20,6 +20,9 @@ type JobTable = { [K in JobRequestKind]?: () => Promise<JobRunner<K>> };
 
 /** Job implementations by kind, loaded lazily so a worker only loads onnxruntime when a job needs it. */
 const jobs: JobTable = {
+  train: async () => (await import('./train')).runTrainJob,
+  evaluate: async () => (await import('./evaluate')).runEvaluateJob,
+  demo: async () => (await import('../demo/job')).runDemoJob,
 };
 
 /** Runs one job request; the worker and the CLI are thin shells over this. */

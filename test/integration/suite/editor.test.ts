@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { BROKEN_EXPECTED, BROKEN_EXPERIMENT, BROKEN_WITH_MODEL, GOOD_EXPERIMENT, expectedOffset } from '../../fixtures/experiment/experiments';
 import { TINY_SHAPES } from '../../fixtures/experiment/tinyModel';
 import { activatedExtension } from './manifest';
-import { diagnosticsWhen, hasCode, lensTitlesWhen, listing, makeWorkspaceDir, openFile, ours, PROBE_TABLE, writeProbeRun } from './editorFixture';
+import { diagnosticsWhen, hasCode, lensTitlesWhen, listing, makeWorkspaceDir, openFile, ours, PROBE_TABLE, probeRunInStages, writeProbeRun } from './editorFixture';
 
 /** DESIGN §3.1, shared-a, written out independently of the extension: r*d_in + n*r*d_out + (n > 1 ? n*d_in : 0). */
 function formulaParams(map: Record<string, number>, rank: number): number {
@@ -149,7 +149,7 @@ describe('experiment files in the editor', () => {
       const { document } = await openFile(file, GOOD_EXPERIMENT);
       const first = await lensTitlesWhen(document.uri, (t) => t.some((x) => x.includes('no probe result')));
       assert.ok(first.some((x) => x.includes('no probe result')), first.join('\n'));
-      writeProbeRun(fresh, file, '20260102-000000-probe');
+      console.log('[smoe-debug] writing', Date.now()); await probeRunInStages(fresh, file, '20260102-000000-probe'); console.log('[smoe-debug] written', Date.now());
       const second = await lensTitlesWhen(document.uri, (t) => t.some((x) => x.includes('sensitivity #')));
       assert.ok(second.some((x) => x.includes('sensitivity #')), second.join('\n'));
     });

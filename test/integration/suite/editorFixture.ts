@@ -40,6 +40,16 @@ export function writeProbeRun(dir: string, experimentFile: string | undefined, i
   return runDir;
 }
 
+/** As a probe job does it: the run folder (marked running) first, the result and the final status later. */
+export async function probeRunInStages(dir: string, experimentFile: string, id: string): Promise<void> {
+  const runDir = path.join(dir, '.smoe', 'runs', id);
+  fs.mkdirSync(runDir, { recursive: true });
+  const started = new Date().toISOString();
+  fs.writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ id, kind: 'probe', status: 'running', experiment: experimentFile, startedAt: started, pid: process.pid, timings: {} }));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  writeProbeRun(dir, experimentFile, id);
+}
+
 export async function openFile(file: string, text: string): Promise<vscode.TextEditor> {
   fs.writeFileSync(file, text);
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));

@@ -1,6 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { HostTensor } from '../../engine';
-import { corpusDocument } from '../corpus';
+import { instructionDocument, rawDocument } from '../corpus';
 import { DemoRandom } from '../random';
 import { EOS_ID } from '../tokenizer';
 
@@ -35,14 +35,31 @@ export function padBatch(rows: { ids: number[]; labels: number[] }[]): TokenBatc
   return { inputIds: { dtype: 'int64', dims, data: ids }, labels: { dtype: 'int64', dims, data: labels }, scoredTokens: scored };
 }
 
+/** Share of rows that hold one instruction-following document; the rest pack raw-skill documents. */
+const INSTRUCTION_SHARE = 0.35;
+
+/**
+ * One row: an instruction document, or raw documents packed back to back (each ending in `</s>`) up
+ * to about the length of an instruction document, so no row is mostly padding.
+ */
+function corpusRow(tokenizer: Tokenizer, random: DemoRandom, maxLength: number): { ids: number[]; labels: number[] } {
+  if (random.next() < INSTRUCTION_SHARE) {
+    const doc = instructionDocument(random);
+    return encodeDocument(tokenizer, doc.text, doc.promptChars, maxLength);
+  }
+  const row = { ids: [] as number[], labels: [] as number[] };
+  const target = Math.min(maxLength, 56);
+  while (row.ids.length < target) {
+    const part = encodeDocument(tokenizer, rawDocument(random).text, 0, maxLength);
+    const room = maxLength - row.ids.length;
+    row.ids.push(...part.ids.slice(0, room));
+    row.labels.push(...part.labels.slice(0, room));
+  }
+  return row;
+}
+
 /** An endless, seeded stream of pre-training batches from the generated corpus. */
 export function* corpusBatches(tokenizer: Tokenizer, seed: number, batchSize: number, maxLength: number): Generator<TokenBatch> {
   const random = new DemoRandom(seed);
-  for (;;) {
-    const rows = Array.from({ length: batchSize }, () => {
-      const doc = corpusDocument(random);
-      return encodeDocument(tokenizer, doc.text, doc.promptChars, maxLength);
-    });
-    yield padBatch(rows);
-  }
+  for (;;) yield padBatch(Array.from({ length: batchSize }, () => corpusRow(tokenizer, random, maxLength)));
 }

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../jobs/runFolder';
+import type { VariantAllocation } from '../allocate';
+import { collectResults, readRun, variantRuns } from '../collect';
+import type { AdaptedVariant } from '../experimentFiles';
+import type { BaseModelMeta } from '../pretrain/baseModel';
+import type { DemoResults } from '../results';
+import { demoModelConfig, type DemoSettings } from '../settings';
+import type { DemoState } from '../state';
+import { DEMO_TASKS } from '../tasks';
+import { demoTokenizer, MODEL_DIR } from '../workspace';
+import { loadChartSource } from './chartSource';
+import { renderReportHtml } from './html';
+
+export const REPORT_FILE = 'report.html';
+export const RESULTS_FILE = 'results.json';
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** The results of a finished (or partly finished) demo, from its state file and run folders. */
+export function gatherResults(workspace: string, state: DemoState, settings: DemoSettings): DemoResults {
+  const runDir = (id: string) => state.phases[id]?.runDir;
+  const allocations = (state.phases.allocate?.data?.allocations ?? {}) as Partial<Record<AdaptedVariant, VariantAllocation>>;
+  const meta = readJson<BaseModelMeta>(path.join(workspace, MODEL_DIR, 'demo-model.json'));
+  const probeDir = runDir('probe');
+  const sensitivity = probeDir ? readJson<{ tasks: Record<string, Record<string, number>> }>(path.join(workspace, probeDir, 'sensitivity.json')).tasks : {};
+  const variants: Parameters<typeof collectResults>[0]['variants'] = {
+    base: variantRuns(workspace, undefined, runDir('evaluate:base')),
+  };
+  for (const v of ['vote', 'uniform', 'lora'] as AdaptedVariant[]) {
+    if (state.phases[`train:${v}`]) variants[v] = variantRuns(workspace, runDir(`train:${v}`), runDir(`evaluate:${v}`), allocations[v]);
+  }
+  const phaseSeconds = Object.values(state.phases).reduce((a, p) => a + p.seconds, 0);
+  return collectResults({
+    quick: settings.quick,
+    createdAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    config: demoModelConfig(settings, demoTokenizer().vocabSize),
+    parameters: meta.parameters,
+    tasks: DEMO_TASKS,
+    sensitivity,
+    timings: {
+      pretrainSeconds: meta.seconds,
+      pretrainCached: state.phases.pretrain?.data?.source !== 'trained',
+      probeSeconds: readRun(workspace, probeDir).seconds ?? state.phases.probe?.seconds ?? 0,
+      totalSeconds: phaseSeconds,
+    },
+    variants,
+  });
+}
+
+/** Writes report.html (self-contained) and results.json beside it; returns both paths. */
+export function writeReport(workspace: string, results: DemoResults): { report: string; results: string } {
+  const report = path.join(workspace, REPORT_FILE);
+  const json = path.join(workspace, RESULTS_FILE);
+  writeFileAtomic(json, JSON.stringify(results, null, 2) + '\n');
+  writeFileAtomic(report, renderReportHtml(results, loadChartSource()));
+  return { report, results: json };
+}

@@ -1,0 +1,75 @@
+// The `evaluate` job: greedy generation + answer matching and held-out loss per task, for the base model or
+// the base model with a trained adapter; writes eval.json.
+import { loadExperiment, type LoadedExperiment } from '../experiment/load';
+import { adaptedModules } from '../model/adapters/config';
+import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
+import type { BaseModel } from '../train/baseModel';
+import type { AdapterValues } from '../train/evalLoss';
+import { LossScorer } from '../train/evalLoss';
+import { evalReport, evalTaskEvent, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
+import { modelAccess } from '../train/modelAccess';
+import { throwIfCancelled, type JobContext } from './context';
+import type { JobOutcome, RunDirListener } from './dispatch';
+import type { JobRequest } from './requests';
+import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from './runFolder';
+import { engineSessionOptions } from './train';
+
+type EvaluateRequest = Extract<JobRequest, { kind: 'evaluate' }>;
+
+export const EVAL_FILE = 'eval.json';
+
+function loadAdapter(dir: string | undefined, base: BaseModel): AdapterValues | undefined {
+  if (!dir) return undefined;
+  const adapter = readAdapterFiles(dir);
+  checkAdapterParams(adapter, base.config);
+  return { config: adapter.config, modules: adaptedModules(adapter.config, base.config), params: adapter.params };
+}
+
+async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: number, tools: { scorer: LossScorer; generate: (ids: number[]) => Promise<number[]>; limit?: number; ctx: JobContext }): Promise<TaskEvaluation> {
+  const { evaluation } = loaded.experiment;
+  const name = loaded.experiment.tasks[task].name;
+  const { examples, pattern } = await modelAccess.loadTestTask(loaded, base, task, { maxLength: loaded.experiment.training.maxLength, limit: tools.limit });
+  const correct: boolean[] = [];
+  for (const [i, example] of examples.entries()) {
+    throwIfCancelled(tools.ctx.signal);
+    const text = base.decode(await tools.generate(example.promptIds));
+    const predicted = modelAccess.extractAnswer(text, pattern);
+    correct.push(predicted !== undefined && example.answer !== undefined && predicted.trim().toLowerCase() === example.answer.trim().toLowerCase());
+    tools.ctx.progress({ phase: `evaluate ${name}`, done: i + 1, total: examples.length });
+  }
+  const losses = await tools.scorer.score(examples.map((e) => e.encoded), base.padId, evaluation.batchSize);
+  return taskEvaluation(correct, losses);
+}
+
+export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
+  const loaded = loadExperiment(request.experimentFile);
+  const run = RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'evaluate', {
+    experiment: loaded.file, name: loaded.name, config: { adapter: request.adapterRun ?? null, evaluation: loaded.experiment.evaluation, limit: request.limit },
+  });
+  onRunDir(run.dir);
+  return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
+    const base = await modelAccess.loadBaseModel(loaded);
+    const adapter = loadAdapter(request.adapterRun, base);
+    const options = engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m));
+    const scorer = await LossScorer.create(base.buildLogits, adapter, options);
+    const generator = await base.createGenerator(adapter, options);
+    const { maxNewTokens, limit } = loaded.experiment.evaluation;
+    try {
+      const tasks: Record<string, TaskEvaluation> = {};
+      for (const [t, task] of loaded.experiment.tasks.entries()) {
+        if (!task.test) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
+        const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), limit: request.limit ?? limit, ctx: jobCtx };
+        tasks[task.name] = await evaluateTask(loaded, base, t, tools);
+        jobCtx.metric(evalTaskEvent(task.name, tasks[task.name]));
+      }
+      const report = evalReport(tasks, request.adapterRun ?? null, base.path, maxNewTokens);
+      writeFileAtomic(run.file(EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
+      jobCtx.artifact({ name: EVAL_FILE, path: run.file(EVAL_FILE) });
+      run.record.summary = { average: report.average, adapter: report.adapter };
+      return { runDir: run.dir, summary: { report, evalFile: run.file(EVAL_FILE) } };
+    } finally {
+      await scorer.dispose();
+      await generator.dispose();
+    }
+  });
+}

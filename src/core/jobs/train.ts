@@ -1,0 +1,66 @@
+// The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadExperiment, type LoadedExperiment } from '../experiment/load';
+import type { TrainingSettings } from '../experiment/types';
+import type { EngineSessionOptions } from '../engine';
+import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
+import { totalExperts } from '../experiment/expertMap';
+import { latestCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { expertMapOf } from '../train/expertsOf';
+import { modelAccess } from '../train/modelAccess';
+import { taskWeights } from '../train/sampler';
+import { trainInRunFolder } from '../train/trainLoop';
+import type { JobContext } from './context';
+import type { JobOutcome, RunDirListener } from './dispatch';
+import type { EngineOptions, JobRequest } from './requests';
+import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from './runFolder';
+
+type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
+
+/** What run.json keeps so a resume uses the same adapter and schedule, whatever the file says now. */
+interface TrainRunConfig {
+  adapter: LoraMoeConfig;
+  training: TrainingSettings;
+}
+
+export function engineSessionOptions(request: EngineOptions, loaded: LoadedExperiment, notice: (m: string) => void): EngineSessionOptions {
+  const threads = request.threads ?? loaded.experiment.threads;
+  return { device: request.device ?? loaded.experiment.device ?? 'auto', intraOpThreads: threads ? threads : undefined, onNotice: notice };
+}
+
+function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Checkpoint } {
+  const runFile = path.join(runDir, RUN_FILE);
+  if (!fs.existsSync(runFile)) throw new Error(`--resume ${runDir}: not a run folder (no ${RUN_FILE}); pass a folder under .smoe/runs/`);
+  const record = JSON.parse(fs.readFileSync(runFile, 'utf8')) as { kind?: string; config?: TrainRunConfig };
+  if (record.kind !== 'train' || !record.config?.adapter || !record.config.training) throw new Error(`--resume ${runDir}: not a training run`);
+  return { config: record.config, checkpoint: latestCheckpoint(runDir) };
+}
+
+export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
+  const loaded = loadExperiment(request.experimentFile);
+  const base = await modelAccess.loadBaseModel(loaded);
+  const resumed = request.resumeRun ? resumeState(request.resumeRun) : undefined;
+  const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
+  const training = { ...(resumed?.config.training ?? loaded.experiment.training), ...(request.maxSteps ? { maxSteps: request.maxSteps } : {}) };
+  const config: TrainRunConfig = { adapter, training };
+  const run = request.resumeRun
+    ? RunFolder.reopen(request.resumeRun)
+    : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config });
+  onRunDir(run.dir);
+  return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
+    if (resumed) jobCtx.log('info', resumed.checkpoint ? `resuming from ${resumed.checkpoint.dir}` : 'no checkpoint in the run yet: starting over');
+    const tasks = await modelAccess.loadTrainTasks(loaded, base, { maxLength: training.maxLength, trainOnInputs: training.trainOnInputs });
+    const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
+    const result = await trainInRunFolder({
+      runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,
+      buildLogits: base.buildLogits, sessionOptions: engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m)), resume: resumed?.checkpoint,
+    });
+    const summary = {
+      steps: result.steps, finalLoss: result.finalLoss, trainableParams: result.trainableParams, totalExperts: totalExperts(adapter.experts),
+      tokensPerSecond: result.tokensPerSecond, seconds: result.seconds, adapterDir: run.dir,
+    };
+    run.record.summary = summary;
+    return { runDir: run.dir, summary };
+  });
+}
