@@ -11,9 +11,9 @@ import { parseWithPositions, type ParsedExperimentText } from '../core/experimen
 import type { ExperimentProblem } from '../core/experiment/problems';
 import { adapterOf } from '../core/experiment/settings';
 import { sensitivitySourceFor, type SensitivitySource } from '../core/experiment/sensitivitySource';
+import { modelFacts } from '../core/model/load';
 import { runsRootFor } from '../config';
 import { StampedCache } from './fileCache';
-import { readModelFacts } from './modelHeaders';
 
 export interface LoadedSensitivity {
   source: SensitivitySource;
@@ -38,7 +38,8 @@ export interface ExperimentAnalysis {
  * result, a changed map file) drops the cached analyses and tells listeners to refresh.
  */
 export class ExperimentAnalyzer implements vscode.Disposable {
-  private readonly models = new StampedCache<ModelFacts>(readModelFacts);
+  // Headers only (config.json, safetensors headers, the llama2.c header); `model.format` is checked against what it finds.
+  private readonly models = new StampedCache<ModelFacts>(async (modelPath) => modelFacts(modelPath));
   private readonly sensitivities = new StampedCache<SensitivityTable>(readSensitivityTable);
   private readonly results = new Map<string, { version: number; generation: number; value: Promise<ExperimentAnalysis> }>();
   private generation = 0;

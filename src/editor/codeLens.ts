@@ -57,7 +57,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
     lens.command = commandFor(lens, {
       budget: () => ({ title: budgetTitle(plan), command: '' }),
       allocate: () => ({ title: 'Allocate…', command: 'smoe.allocateExperts', arguments: [lens.uri] }),
-      probe: () => ({ title: `Probe sensitivity (${probeSamplesOf(raw)} samples/task × ${taskCountOf(raw)} tasks)`, command: 'smoe.probe', arguments: [lens.uri] }),
+      probe: () => ({ title: probeTitle(raw), command: 'smoe.probe', arguments: [lens.uri] }),
       module: () => ({ title: moduleTitle(plan, lens.module!), command: '' }),
       apply: () => suggestionTitle(plan, lens.uri, lens.module!),
       train: () => ({ title: 'Train', command: 'smoe.train', arguments: [lens.uri] }),
@@ -70,6 +70,11 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function probeTitle(raw: unknown): string {
+  const tasks = taskCountOf(raw);
+  return `Probe sensitivity (${probeSamplesOf(raw)} samples/task × ${tasks} task${tasks === 1 ? '' : 's'})`;
 }
 
 function commandFor(lens: ExperimentLens, table: Record<LensKind, () => vscode.Command>): vscode.Command {

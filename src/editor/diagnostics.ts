@@ -50,9 +50,15 @@ export class ExperimentDiagnostics implements vscode.Disposable {
   }
 
   private async refresh(document: vscode.TextDocument): Promise<void> {
-    const analysis = await this.analyzer.analyze(document);
-    if (document.isClosed || document.version !== analysis.version) return;
-    this.collection.set(document.uri, analysis.problems.map((p) => toDiagnostic(document, analysis, p)));
+    try {
+      const analysis = await this.analyzer.analyze(document);
+      if (document.isClosed || document.version !== analysis.version) return;
+      this.collection.set(document.uri, analysis.problems.map((p) => toDiagnostic(document, analysis, p)));
+    } catch (error) {
+      // A bug in a check must not leave stale diagnostics that look authoritative.
+      this.collection.delete(document.uri);
+      console.error(`LoRA-SMoE: checking ${document.uri.fsPath} failed:`, error);
+    }
   }
 
   private clear(document: vscode.TextDocument): void {

@@ -3,14 +3,21 @@ import { isFlatExpertMap } from '../core/experiment/expertMap';
 import { parseWithPositions } from '../core/experiment/positions';
 import type { ExpertMap } from '../core/experiment/types';
 import type { ExperimentAnalyzer } from './analysis';
-import { flatMapContext } from './flatMapContext';
+import { flatMapContext, type FlatMapContext } from './flatMapContext';
 import { rangeOf } from './textEdits';
 
 /** Reading the first bytes is enough to skip every JSON file that is not a module → count map. */
 const LOOKS_FLAT = /^\s*\{\s*"model\.layers\.\d+\./;
 
 class FlatMapLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly kind: 'hint' | 'apply', readonly module: string, readonly map: ExpertMap) {
+  constructor(
+    range: vscode.Range,
+    readonly uri: vscode.Uri,
+    readonly version: number,
+    readonly kind: 'hint' | 'apply',
+    readonly module: string,
+    readonly map: ExpertMap,
+  ) {
     super(range);
   }
 }
@@ -20,9 +27,23 @@ export class FlatMapCodeLensProvider implements vscode.CodeLensProvider<FlatMapL
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** One context per document version: every lens of a map shares the workspace search and the sensitivity read. */
+  private readonly contexts = new Map<string, { version: number; value: Promise<FlatMapContext | undefined> }>();
 
   constructor(private readonly analyzer: ExperimentAnalyzer) {
-    this.subscription = analyzer.onDidChange(() => this.changed.fire());
+    this.subscription = analyzer.onDidChange(() => {
+      this.contexts.clear();
+      this.changed.fire();
+    });
+  }
+
+  private contextFor(lens: FlatMapLens): Promise<FlatMapContext | undefined> {
+    const key = lens.uri.toString();
+    const cached = this.contexts.get(key);
+    if (cached?.version === lens.version) return cached.value;
+    const value = flatMapContext(this.analyzer, lens.uri.fsPath, lens.map);
+    this.contexts.set(key, { version: lens.version, value });
+    return value;
   }
 
   provideCodeLenses(document: vscode.TextDocument): FlatMapLens[] {
@@ -32,12 +53,12 @@ export class FlatMapCodeLensProvider implements vscode.CodeLensProvider<FlatMapL
     return (tree.children ?? []).flatMap((entry) => {
       const name = entry.children?.[0]?.value as string;
       const range = rangeOf(document, entry);
-      return [new FlatMapLens(range, document.uri, 'hint', name, value), new FlatMapLens(range, document.uri, 'apply', name, value)];
+      return (['hint', 'apply'] as const).map((kind) => new FlatMapLens(range, document.uri, document.version, kind, name, value));
     });
   }
 
   async resolveCodeLens(lens: FlatMapLens): Promise<FlatMapLens> {
-    const context = await flatMapContext(this.analyzer, lens.uri.fsPath, lens.map);
+    const context = await this.contextFor(lens);
     const count = lens.map[lens.module];
     if (!context) {
       lens.command = { title: `${count} experts · no sensitivity known (set an experiment's "experts" to this file, or put a sensitivity.json beside it)`, command: '' };

@@ -13,7 +13,7 @@ const RUN_RESULTS = '**/{sensitivity,run}.json';
 
 function watchInputs(analyzer: ExperimentAnalyzer): vscode.Disposable[] {
   const watcher = vscode.workspace.createFileSystemWatcher(RUN_RESULTS);
-  const refresh = (u?: vscode.Uri) => { console.log('[smoe-debug] watcher', Date.now(), u?.fsPath); analyzer.invalidate(); };
+  const refresh = () => analyzer.invalidate();
   return [
     watcher,
     watcher.onDidCreate(refresh),

@@ -31,7 +31,7 @@ export function moduleTitle(plan: ExperimentPlan, module: string): string {
   const count = hint?.count ?? plan.map[module] ?? 0;
   const parts = [`${count} expert${count === 1 ? '' : 's'}`];
   if (hint?.sensitivityRank !== undefined) parts.push(`sensitivity #${hint.sensitivityRank} of ${hint.of}`);
-  else parts.push('no probe result');
+  else parts.push(plan.measured ? 'not measured by the probe' : 'no probe result');
   if (plan.suggestion) parts.push(`${plan.choice.strategy} suggests ${plan.suggestion[module] ?? 0}`);
   return parts.join(' · ');
 }
@@ -41,5 +41,5 @@ export function suggestionTitle(plan: ExperimentPlan, uri: vscode.Uri, module: s
   if (!plan.suggestion) return { title: 'Probe for a suggestion', command: 'smoe.probe', arguments: [uri], tooltip: plan.suggestionError };
   const suggested = plan.suggestion[module] ?? 0;
   if (suggested === (plan.map[module] ?? 0)) return { title: '✓ as suggested', command: '' };
-  return { title: `Apply ${suggested}`, command: 'smoe.applySuggestedAllocation', arguments: [{ uri, module }] };
+  return { title: suggested === 0 ? 'Apply 0 (remove)' : `Apply ${suggested}`, command: 'smoe.applySuggestedAllocation', arguments: [{ uri, module }] };
 }

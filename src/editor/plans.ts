@@ -11,6 +11,8 @@ export interface ExperimentPlan {
   /** The inline map, or the one `experts` points at; empty when there is none yet. */
   map: ExpertMap;
   inline: boolean;
+  /** Whether a sensitivity result was found and read. */
+  measured: boolean;
   summary: AllocationSummary;
   suggestion?: ExpertMap;
   /** Why there is no suggestion (e.g. no probe result yet). */
@@ -50,6 +52,7 @@ function computePlan(analysis: ExperimentAnalysis): ExperimentPlan {
     choice,
     map,
     inline: inline !== undefined || !(isObject(raw) && typeof raw.experts === 'string'),
+    measured: table !== undefined,
     summary: summarize(analysis.model, adapter, map),
     suggestion,
     suggestionError,

@@ -1,8 +1,10 @@
 /** `npm run bench`: every benchmark section, measured in one run on this machine. */
 import { runEngineBench } from './engine';
+import { runTrainBench } from './train';
 
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'engine (onnxruntime CPU)', run: runEngineBench },
+  { name: 'training: LoRA-MoE vs plain LoRA', run: runTrainBench },
 ];
 
 async function main(): Promise<void> {

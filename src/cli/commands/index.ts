@@ -15,6 +15,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'evaluate the base model, or it plus a trained adapter (--adapter RUN_DIR), on every task',
     load: async () => (await import('./eval')).runEvalCommand,
   },
+  allocate: {
+    summary: 'turn per-task sensitivities into experts per module (vote or a baseline, under a budget)',
+    load: async () => (await import('./allocate')).allocateCommand,
+  },
   demo: {
     summary: 'write a demo workspace and run probe → allocate → train → evaluate on it (--quick: ~2 min)',
     load: async () => (await import('./demo')).runDemoCommand,

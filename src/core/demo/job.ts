@@ -13,13 +13,27 @@ import { formatResultsTable } from './table';
 
 type DemoRequest = Extract<JobRequest, { kind: 'demo' }>;
 
+/** The inner jobs each repeat engine notices (e.g. why CUDA is not used); say each warning once. */
+function warnOnce(ctx: JobContext): JobContext {
+  const seen = new Set<string>();
+  return {
+    ...ctx,
+    log: (level, message) => {
+      if (level === 'warn' && seen.has(message)) return;
+      seen.add(message);
+      ctx.log(level, message);
+    },
+  };
+}
+
 /**
  * The demo job: writes the workspace into `request.outDir`, runs probe → allocate → train → evaluate
  * through the other jobs, and writes report.html. Resumable: finished phases are skipped on a rerun.
  * The outer run-folder listener is not told about the inner jobs' folders (there are eleven); the
  * experiment file and the report are announced as artifacts instead.
  */
-export async function runDemoJob(request: DemoRequest, ctx: JobContext, _onRunDir?: RunDirListener): Promise<JobOutcome> {
+export async function runDemoJob(request: DemoRequest, outer: JobContext, _onRunDir?: RunDirListener): Promise<JobOutcome> {
+  const ctx = warnOnce(outer);
   const workspace = path.resolve(request.outDir);
   const settings = demoSettings(Boolean(request.quick));
   fs.mkdirSync(workspace, { recursive: true });
@@ -33,6 +47,7 @@ export async function runDemoJob(request: DemoRequest, ctx: JobContext, _onRunDi
   await runPhases(phases, { workspace, state, ctx });
   const results = gatherResults(workspace, state, settings);
   const written = writeReport(workspace, results);
+  if (written.warning) ctx.log('warn', written.warning);
   const experimentFile = path.join(workspace, EXPERIMENT_FILES.vote);
   ctx.artifact({ name: EXPERIMENT_FILES.vote, path: experimentFile });
   ctx.artifact({ name: 'report.html', path: written.report });

@@ -17,11 +17,11 @@ const DEFAULT_SETTINGS: DemoSettings = {
   quick: false,
   seed: 7,
   model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
-  pretrain: { steps: 600, batchSize: 24, learningRate: 3e-3, warmupSteps: 30, weightDecay: 0.01, initStd: 0.02 },
+  pretrain: { steps: 2000, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
   data: { trainPerTask: 400, testPerTask: 50 },
   probe: { samplesPerTask: 16 },
-  training: { maxSteps: 200, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 10, rank: 4, alpha: 8, loraRank: 16 },
-  evaluation: { limit: 50, maxNewTokens: 12 },
+  training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 20, rank: 4, alpha: 8, loraRank: 16 },
+  evaluation: { limit: 50, maxNewTokens: 10 },
 };
 
 const QUICK_SETTINGS: DemoSettings = {

@@ -15,11 +15,6 @@ export function numberOr(section: Loose, key: string, fallback: number): number 
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-export function stringOr<T extends string>(section: Loose, key: string, fallback: T): T | string {
-  const value = section[key];
-  return typeof value === 'string' ? value : fallback;
-}
-
 /** The inline expert map (module → count), keeping only numeric entries; undefined when `experts` is not an object. */
 export function inlineExpertMap(raw: unknown): Record<string, number> | undefined {
   const experts = isObject(raw) ? raw.experts : undefined;

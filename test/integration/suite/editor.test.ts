@@ -144,12 +144,13 @@ describe('experiment files in the editor', () => {
     });
 
     it('refreshes the hints when a new probe result appears', async () => {
-      const fresh = makeWorkspaceDir('refresh');
+      // Nested in the suite's folder: code-server's recursive watcher here misses top-level folders created mid-session.
+      const fresh = makeWorkspaceDir('refresh', dir);
       const file = path.join(fresh, 'refresh.smoe.json');
       const { document } = await openFile(file, GOOD_EXPERIMENT);
       const first = await lensTitlesWhen(document.uri, (t) => t.some((x) => x.includes('no probe result')));
       assert.ok(first.some((x) => x.includes('no probe result')), first.join('\n'));
-      console.log('[smoe-debug] writing', Date.now()); await probeRunInStages(fresh, file, '20260102-000000-probe'); console.log('[smoe-debug] written', Date.now());
+      await probeRunInStages(fresh, file, '20260102-000000-probe');
       const second = await lensTitlesWhen(document.uri, (t) => t.some((x) => x.includes('sensitivity #')));
       assert.ok(second.some((x) => x.includes('sensitivity #')), second.join('\n'));
     });

@@ -16,8 +16,8 @@ export const PROBE_TABLE = {
   meta: { samplesPerTask: 2 },
 };
 
-export function makeWorkspaceDir(label: string): string {
-  const dir = path.join(workspaceRoot().fsPath, `${label}-${Date.now().toString(36)}`);
+export function makeWorkspaceDir(label: string, parent = workspaceRoot().fsPath): string {
+  const dir = path.join(parent, `${label}-${Date.now().toString(36)}`);
   fs.mkdirSync(dir, { recursive: true });
   writeTinyHfModel(path.join(dir, 'model'));
   writeTaskFile(path.join(dir, 'data', 'boolq', 'train.json'));

@@ -11,7 +11,8 @@ function candidates(): string[] {
   const found: string[] = [path.join(__dirname, 'chart.umd.js')];
   for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) found.push(path.join(dir, 'node_modules', RELATIVE));
   try {
-    found.push(require.resolve('chart.js/dist/chart.umd.js'));
+    // The package's exports hide dist/chart.umd.js, so resolve its main file and look beside it.
+    found.push(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'));
   } catch {
     // Not resolvable from here: the candidates above are all there is.
   }
@@ -20,9 +21,13 @@ function candidates(): string[] {
 
 /** chart.js's UMD source, inlined into report.html so the report works offline and from a file:// URL. */
 export function loadChartSource(): string {
-  const tried = candidates();
-  for (const file of tried) {
-    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
-  }
-  throw new Error(`report.html needs chart.js (${RELATIVE}); looked in ${tried.join(', ')}. Run \`npm ci\` in the install folder.`);
+  const source = findChartSource();
+  if (source === undefined) throw new Error(`report.html needs chart.js (${RELATIVE}); looked in ${candidates().join(', ')}. Run \`npm ci\` in the install folder.`);
+  return source;
+}
+
+/** The source, or undefined when no candidate exists (the demo then writes a report without charts). */
+export function findChartSource(): string | undefined {
+  const file = candidates().find((f) => fs.existsSync(f));
+  return file === undefined ? undefined : fs.readFileSync(file, 'utf8');
 }

@@ -18,5 +18,5 @@ export function sensitivityHeatmap(results: DemoResults): string {
     });
     return `<tr><th>${escapeHtml(task)}</th>${cells.join('')}</tr>`;
   });
-  return `<table class="heatmap"><thead><tr><th>task</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="scroll"><table class="heatmap"><thead><tr><th>task</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }

@@ -17,7 +17,8 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 table.results td,table.results th{padding:4px 10px;border-bottom:1px solid #e8eaed;text-align:right}
 table.results td:first-child,table.results th:first-child{text-align:left}
-table.heatmap td,table.heatmap th{padding:3px 5px;font-size:11px;text-align:center;border:1px solid #fff}
+table.heatmap td,table.heatmap th{padding:3px 4px;font-size:10.5px;text-align:center;border:1px solid #fff}
+.scroll{overflow-x:auto}
 pre{background:#f8f9fa;border:1px solid #dadce0;border-radius:8px;padding:10px;overflow:auto;font-size:12px}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
 `;
@@ -60,7 +61,7 @@ function chartBlocks(results: DemoResults): string {
  * The self-contained report: inline styles, chart.js inlined, data embedded as JSON. The CSP allows
  * nothing from outside the file, so the page behaves the same offline and from a file:// URL.
  */
-export function renderReportHtml(results: DemoResults, chartSource: string): string {
+export function renderReportHtml(results: DemoResults, chartSource: string | undefined): string {
   const m = results.model;
   const specs = reportCharts(results).map((c) => ({ id: `chart-${c.id}`, title: c.title, config: c.config }));
   return `<!DOCTYPE html>
@@ -75,15 +76,15 @@ ${summaryCards(results)}
 <h2>Sensitivity (per task, scaled to the task's most sensitive module)</h2>${sensitivityHeatmap(results)}
 <h2>Allocation, training and accuracy</h2><div class="grid">${chartBlocks(results)}</div>
 <h2>Terminal table</h2><pre>${escapeHtml(formatResultsTable(results))}</pre>
-<script>${chartSource.replace(/<\/script/gi, '<\\/script')}</script>
+${chartSource === undefined ? '<p class="meta">Charts are missing: chart.js was not found next to this installation.</p>' : `<script>${chartSource.replace(/<\/script/gi, '<\\/script')}</script>`}
 <script>
 const specs = ${scriptJson(specs)};
-for (const spec of specs) {
+for (const spec of typeof Chart === 'undefined' ? [] : specs) {
   const config = spec.config;
   config.options = Object.assign({}, config.options, { plugins: { title: { display: true, text: spec.title } } });
   new Chart(document.getElementById(spec.id), config);
 }
-document.body.dataset.chartsReady = String(specs.length);
+document.body.dataset.chartsReady = String(typeof Chart === 'undefined' ? 0 : specs.length);
 </script>
 </body></html>
 `;

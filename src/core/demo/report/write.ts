@@ -10,7 +10,7 @@ import { demoModelConfig, type DemoSettings } from '../settings';
 import type { DemoState } from '../state';
 import { DEMO_TASKS } from '../tasks';
 import { demoTokenizer, MODEL_DIR } from '../workspace';
-import { loadChartSource } from './chartSource';
+import { findChartSource } from './chartSource';
 import { renderReportHtml } from './html';
 
 export const REPORT_FILE = 'report.html';
@@ -51,11 +51,13 @@ export function gatherResults(workspace: string, state: DemoState, settings: Dem
   });
 }
 
-/** Writes report.html (self-contained) and results.json beside it; returns both paths. */
-export function writeReport(workspace: string, results: DemoResults): { report: string; results: string } {
+/** Writes report.html (self-contained) and results.json beside it; returns both paths and any warning. */
+export function writeReport(workspace: string, results: DemoResults): { report: string; results: string; warning?: string } {
   const report = path.join(workspace, REPORT_FILE);
   const json = path.join(workspace, RESULTS_FILE);
   writeFileAtomic(json, JSON.stringify(results, null, 2) + '\n');
-  writeFileAtomic(report, renderReportHtml(results, loadChartSource()));
-  return { report, results: json };
+  const chart = findChartSource();
+  writeFileAtomic(report, renderReportHtml(results, chart));
+  const warning = chart === undefined ? 'report.html has no charts: chart.js (node_modules/chart.js/dist/chart.umd.js) is not installed beside this program' : undefined;
+  return { report, results: json, ...(warning ? { warning } : {}) };
 }

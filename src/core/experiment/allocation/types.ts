@@ -1,6 +1,6 @@
 /** Types shared by the editor's allocation planner and its parts. */
 import type { ModelConfig } from '../../model/config';
-import type { AdapterSettings, AllocationStrategy, BudgetKind, ExpertMap, ThresholdScope } from '../types';
+import type { AllocationStrategy, BudgetKind, ThresholdScope } from '../types';
 
 /** Per task, per module (no `.weight`) squared gradient norms. */
 export interface SensitivityTable {

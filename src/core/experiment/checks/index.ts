@@ -6,7 +6,7 @@ import { checkModel } from './model';
 import { checkSections } from './sections';
 import { checkTasks } from './tasks';
 
-export { SECTION_KEYS, sectionOfProblem, type SectionKey } from './sections';
+export { SECTION_KEYS, type SectionKey } from './sections';
 
 /**
  * Every semantic check of an experiment value (possibly half-typed: the user is typing). Schema shape errors are

@@ -15,8 +15,3 @@ export function checkSections(raw: unknown): ExperimentProblem[] {
       : problem('missing-section', 'hint', [key], `no "${key}" section: its defaults apply; add it to see and change them (quick fix).`),
   );
 }
-
-export function sectionOfProblem(path: readonly (string | number)[]): SectionKey | undefined {
-  const key = path[0];
-  return (SECTION_KEYS as readonly unknown[]).includes(key) && path.length === 1 ? (key as SectionKey) : undefined;
-}

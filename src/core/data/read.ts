@@ -1,0 +1,139 @@
+// Reading a dataset file: JSON array or JSONL, format auto-detected, malformed records skipped and reported.
+import * as fs from 'node:fs';
+import { recordFromJson, type DatasetFormat, type ParsedRecord, type SkippedRecord, type TextRecord, type TokenizedRecord } from './records';
+
+export type Dataset =
+  | { file: string; format: 'llm-adapters'; records: TextRecord[]; skipped: SkippedRecord[] }
+  | { file: string; format: 'pretokenized'; records: TokenizedRecord[]; skipped: SkippedRecord[] };
+
+/** A dataset that cannot be used at all (missing, not JSON, no valid record); the message names the file. */
+export class DatasetError extends Error {
+  constructor(readonly file: string, message: string, readonly skipped: SkippedRecord[] = []) {
+    super(`${file}: ${message}`);
+    this.name = 'DatasetError';
+  }
+}
+
+interface RawItem {
+  line: number;
+  value?: unknown;
+  error?: string;
+}
+
+/** 1-based line of each top-level element of a JSON array text (a small scanner: strings and nesting only). */
+function arrayElementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expecting = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expecting && !/[\s,\]]/.test(c)) {
+      lines.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+    if (depth === 1 && (c === '[' || c === ',')) expecting = true;
+  }
+  return lines;
+}
+
+function arrayItems(text: string, file: string): RawItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError(file, `is not valid JSON (${(error as Error).message}); expected a JSON array of records or JSON Lines`);
+  }
+  if (!Array.isArray(parsed)) throw new DatasetError(file, 'is a JSON value but not an array of records');
+  const lines = arrayElementLines(text);
+  return parsed.map((value, i) => ({ line: lines[i] ?? 1, value }));
+}
+
+function jsonlItems(text: string): RawItem[] {
+  const items: RawItem[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const lineText = raw.trim();
+    if (lineText === '') return;
+    try {
+      items.push({ line: i + 1, value: JSON.parse(lineText) });
+    } catch (error) {
+      items.push({ line: i + 1, error: `not JSON (${(error as Error).message})` });
+    }
+  });
+  return items;
+}
+
+function collect(file: string, items: RawItem[], jsonl: boolean): Dataset {
+  const skipped: SkippedRecord[] = [];
+  const kept: ParsedRecord[] = [];
+  let format: DatasetFormat | undefined;
+  for (const item of items) {
+    if (item.error) {
+      skipped.push({ line: item.line, reason: item.error });
+      continue;
+    }
+    try {
+      const parsed = recordFromJson(item.value);
+      format ??= parsed.format;
+      if (parsed.format !== format) throw new Error(`a ${parsed.format} record in a ${format} file`);
+      kept.push(parsed);
+    } catch (error) {
+      skipped.push({ line: item.line, reason: (error as Error).message });
+    }
+  }
+  if (kept.length === 0) {
+    const first = skipped[0] ? `; line ${skipped[0].line}: ${skipped[0].reason}` : '';
+    if (!jsonl && items.length === 0) throw new DatasetError(file, 'is an empty JSON array: no records');
+    throw new DatasetError(file, `has no valid records (${skipped.length} skipped${first})`, skipped);
+  }
+  const records = kept.map((k) => k.record);
+  return format === 'pretokenized'
+    ? { file, format, records: records as TokenizedRecord[], skipped }
+    : { file, format: 'llm-adapters', records: records as TextRecord[], skipped };
+}
+
+/** Parses a dataset's text: a JSON array when it starts with `[`, else JSON Lines. Pure; `file` is for messages. */
+export function parseDataset(text: string, file: string): Dataset {
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') throw new DatasetError(file, 'is empty: no records');
+  const isArray = body.trimStart().startsWith('[');
+  return collect(file, isArray ? arrayItems(body, file) : jsonlItems(body), !isArray);
+}
+
+function unreadable(file: string, error: unknown): DatasetError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a dataset file' : `cannot be read (${code ?? String(error)})`;
+  return new DatasetError(file, `${why}; check the task's data path`);
+}
+
+export function readDatasetSync(file: string): Dataset {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return parseDataset(text, file);
+}
+
+export async function readDataset(file: string): Promise<Dataset> {
+  const text = await fs.promises.readFile(file, 'utf8').catch((error: unknown) => {
+    throw unreadable(file, error);
+  });
+  return parseDataset(text, file);
+}
+
+/** `file:line: reason` per skipped record, for logs and warnings. */
+export function skippedMessages(dataset: Pick<Dataset, 'file' | 'skipped'>): string[] {
+  return dataset.skipped.map((s) => `${dataset.file}:${s.line}: ${s.reason}`);
+}

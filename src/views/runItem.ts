@@ -1,0 +1,66 @@
+// How one run (or a job that has no run folder yet) looks in the Experiments tree. Pure: unit-tested.
+import type { RunStatus } from '../core/jobs/runFolder';
+import type { ProgressState } from '../runs/progressState';
+import { progressText } from '../runs/progressState';
+import type { RunFigures } from '../runs/runFigures';
+
+export type ItemStatus = RunStatus | 'queued';
+
+export interface RunItemView {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** A codicon id, and the theme colour id to paint it with. */
+  icon: string;
+  color?: string;
+  contextValue: string;
+}
+
+export interface RunItemInput {
+  id: string;
+  kind: string;
+  status: ItemStatus;
+  startedAt?: string;
+  error?: string;
+  figures: RunFigures;
+  progress?: ProgressState;
+}
+
+const ICONS: Record<ItemStatus, { icon: string; color?: string }> = {
+  queued: { icon: 'clock' },
+  running: { icon: 'sync~spin' },
+  succeeded: { icon: 'pass', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  cancelled: { icon: 'circle-slash', color: 'list.warningForeground' },
+};
+
+/** total experts (probe/allocate), last loss (train), average accuracy (evaluate). */
+export function keyFigureText(kind: string, figures: RunFigures): string | undefined {
+  if (figures.totalExperts !== undefined && (kind === 'probe' || kind === 'allocate')) return `${figures.totalExperts} experts`;
+  if (figures.lastLoss !== undefined && kind === 'train') return `loss ${figures.lastLoss.toFixed(3)}`;
+  if (figures.averageAccuracy !== undefined && kind === 'evaluate') return `avg acc ${(100 * figures.averageAccuracy).toFixed(1)}%`;
+  return undefined;
+}
+
+/** Local "YYYY-MM-DD HH:MM" of an ISO time. */
+export function startedText(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export function collectRunItem(run: RunItemInput): RunItemView {
+  const figure = keyFigureText(run.kind, run.figures);
+  const live = run.status === 'running' && run.progress ? progressText(run.progress) : undefined;
+  const started = startedText(run.startedAt);
+  const parts = run.status === 'queued' ? ['queued'] : [live ?? figure, started];
+  const description = parts.filter((p): p is string => Boolean(p)).join(' · ');
+  const tooltip = [`${run.kind} run ${run.id}`, `status: ${run.status}`, figure, started && `started ${started}`, run.error && `error: ${run.error}`]
+    .filter((p): p is string => Boolean(p))
+    .join('\n');
+  const { icon, color } = ICONS[run.status];
+  const contextValue = run.status === 'queued' ? 'smoe.job.queued' : `smoe.run.${run.status}.${run.kind}`;
+  return { label: run.kind, description, tooltip, icon, color, contextValue };
+}

@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { answerPatternFor, defaultAnswerPattern, extractAnswer, sampleExamples, sampleIndices, SeededRandom } from '../../../src/core/data';
+import { TrainRandom } from '../../../src/core/train/random';
+
+describe('sampling', () => {
+  it('takes everything in file order when N >= count', () => {
+    assert.deepEqual(sampleIndices(4, 4, 1), [0, 1, 2, 3]);
+    assert.deepEqual(sampleIndices(3, 10, 1), [0, 1, 2]);
+  });
+
+  it('takes a reproducible seeded sample of distinct indices in file order otherwise', () => {
+    const a = sampleIndices(100, 10, 42);
+    assert.deepEqual(a, sampleIndices(100, 10, 42));
+    assert.notDeepEqual(a, sampleIndices(100, 10, 43));
+    assert.equal(new Set(a).size, 10);
+    assert.deepEqual(a, [...a].sort((x, y) => x - y));
+    assert.ok(a.every((i) => i >= 0 && i < 100));
+    assert.deepEqual(sampleExamples(['a', 'b', 'c'], 0, 1), []);
+    assert.deepEqual(sampleExamples(['a', 'b', 'c'], 2, 7), sampleIndices(3, 2, 7).map((i) => 'abc'[i]));
+  });
+
+  it('SeededRandom draws the same stream as the trainer PRNG and restores from its state', () => {
+    const a = new SeededRandom(5);
+    const b = new TrainRandom(5);
+    for (let i = 0; i < 5; i++) assert.equal(a.next(), b.next());
+    const saved = a.save();
+    const next = a.next();
+    assert.equal(SeededRandom.restore(saved).next(), next);
+    assert.deepEqual(new SeededRandom(3).permutation(6), new TrainRandom(3).permutation(6));
+  });
+});
+
+describe('answer patterns', () => {
+  it('picks the LLM-Adapters pattern every answer follows', () => {
+    assert.equal(defaultAnswerPattern(['true', 'false']), 'true|false');
+    assert.equal(defaultAnswerPattern(['solution1', 'solution2']), 'solution[12]');
+    assert.equal(defaultAnswerPattern(['answer1', 'answer5']), 'answer[1-5]');
+    assert.equal(defaultAnswerPattern(['ending4']), 'ending[1-4]');
+    assert.equal(defaultAnswerPattern(['option1', 'option2']), 'option[12]');
+    assert.equal(defaultAnswerPattern(['option1', 'answer2']), undefined);
+    assert.equal(defaultAnswerPattern([]), undefined);
+    assert.equal(answerPatternFor('\\d+', []).source, '\\d+');
+    assert.equal(answerPatternFor(undefined, [{ answer: 'x' }]).source, '\\S+');
+  });
+
+  it('extracts the first match', () => {
+    assert.equal(extractAnswer('the correct answer is false, not true', /true|false/), 'false');
+    assert.equal(extractAnswer('answer3 or answer1', 'answer[1-5]'), 'answer3');
+    assert.equal(extractAnswer('no idea', 'answer[1-5]'), undefined);
+    assert.equal(extractAnswer('ending2 ending3', /ending[1-4]/g), 'ending2');
+  });
+});

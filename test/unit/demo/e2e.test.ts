@@ -1,0 +1,83 @@
+// End to end: `smoe demo --quick` through the CLI entry in a child process — interrupted with Ctrl-C
+// (SIGINT) after the base model is built, resumed to completion, then run once more (everything skipped).
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { STATE_FILE } from '../../../src/core/demo/state';
+
+const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+/** Runs the CLI; `interruptWhen` sends SIGINT the first time stderr matches it. */
+function runCli(args: string[], env: NodeJS.ProcessEnv, interruptWhen?: RegExp): Promise<CliRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (interruptWhen && !interrupted && interruptWhen.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+describe('smoe demo --quick, end to end', () => {
+  it('stops cleanly on Ctrl-C, resumes, prints the table, writes the report and runs, and skips everything on a rerun', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-demo-e2e-'));
+    const out = path.join(root, 'ws');
+    const env = { ...process.env, HOME: root, XDG_CACHE_HOME: path.join(root, 'cache'), SMOE_CACHE_DIR: '' };
+    const args = ['demo', '--quick', '--out', out, '--device', 'cpu'];
+
+    const first = await runCli(args, env, /\[3\/\d+\] probe sensitivity/);
+    assert.equal(first.code, 130, `interrupted run exits 130\n${first.stderr}`);
+    assert.match(first.stderr, /Run the same command again to resume/);
+    const afterStop = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
+    assert.ok(afterStop.phases.workspace && afterStop.phases.pretrain, 'completed phases kept');
+    assert.equal(afterStop.phases.probe, undefined, 'the interrupted phase is not recorded');
+
+    const second = await runCli(args, env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /\[1\/\d+\] write workspace.*already done, skipped/);
+    assert.match(second.stderr, /\[2\/\d+\] pre-train the base model.*already done, skipped/);
+    assert.match(second.stdout, /^model\s+trainable\s+experts\s+copy acc loss/m);
+    for (const label of ['base model \\(no adapter\\)', 'plain LoRA', 'uniform experts', 'LoRA-SMoE \\(vote\\)']) {
+      assert.match(second.stdout, new RegExp(`^${label}\\s+[\\d,]+`, 'm'), label);
+    }
+    assert.match(second.stdout, /probe: [\d.]+s \([\d.]+% of training\); training: [\d.]+s/);
+
+    const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    assert.match(report, /id="chart-accuracy"/);
+    assert.match(report, /<table class="heatmap">/);
+    const state = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
+    for (const id of ['probe', 'evaluate:base', 'train:vote', 'train:uniform', 'train:lora', 'evaluate:vote', 'evaluate:uniform', 'evaluate:lora']) {
+      const runDir = path.join(out, state.phases[id].runDir);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'succeeded', id);
+    }
+    const trainable = ['vote', 'uniform', 'lora'].map((v) => state.phases.allocate.data.allocations[v].trainableParams);
+    const lora = trainable[2];
+    assert.ok(trainable.every((n: number) => n <= lora && n > 0.8 * lora), `same budget: ${trainable}`);
+
+    const third = await runCli(args, env);
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal((third.stderr.match(/already done, skipped/g) ?? []).length, Object.keys(state.phases).length);
+    assert.ok(third.seconds < 20, `a finished demo reruns in ${third.seconds} s`);
+    console.log(`quick demo: ${(first.seconds + second.seconds).toFixed(1)} s (interrupted + resumed), rerun ${third.seconds.toFixed(1)} s`);
+  });
+});
