@@ -7,6 +7,7 @@ import { editorCommands } from './commands';
 import { ExperimentDiagnostics } from './diagnostics';
 import { EXPERIMENT_SELECTOR, FLAT_MAP_SELECTOR } from './documents';
 import { FlatMapCodeLensProvider } from './flatMapLens';
+import { pollProbeRuns } from './runsPoller';
 
 /** New probe results (sensitivity.json, then run.json marking the run succeeded), wherever runs are written. */
 const RUN_RESULTS = '**/{sensitivity,run}.json';
@@ -43,6 +44,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext): Comman
     vscode.languages.registerCodeLensProvider(FLAT_MAP_SELECTOR, flatLenses),
     vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new ExperimentCodeActionProvider(analyzer), ExperimentCodeActionProvider.metadata),
     ...watchInputs(analyzer),
+    pollProbeRuns(analyzer),
   );
   return editorCommands(analyzer);
 }

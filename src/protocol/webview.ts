@@ -107,6 +107,8 @@ export interface TrainingView {
   routerLoad: RouterLoadView[];
   lastStep?: number;
   maxSteps?: number;
+  /** Other training runs picked in "Compare Runs": their total loss on their own steps. */
+  compare: { runId: string; steps: number[]; loss: number[] }[];
 }
 
 export interface EvaluationRowView {

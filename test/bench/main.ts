@@ -1,9 +1,11 @@
 /** `npm run bench`: every benchmark section, measured in one run on this machine. */
 import { runEngineBench } from './engine';
+import { runModelBench } from './model';
 import { runTrainBench } from './train';
 
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'engine (onnxruntime CPU)', run: runEngineBench },
+  { name: 'model (KV-cache generation, onnxruntime CPU)', run: runModelBench },
   { name: 'training: LoRA-MoE vs plain LoRA', run: runTrainBench },
 ];
 

@@ -19,6 +19,7 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'turn per-task sensitivities into experts per module (vote or a baseline, under a budget)',
     load: async () => (await import('./allocate')).allocateCommand,
   },
+  generate: { summary: 'continue a prompt with the base model (KV cache; greedy or seeded top-p sampling)', load: async () => (await import('./generate')).runGenerateCommand },
   demo: {
     summary: 'write a demo workspace and run probe → allocate → train → evaluate on it (--quick: ~2 min)',
     load: async () => (await import('./demo')).runDemoCommand,

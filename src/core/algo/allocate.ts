@@ -6,7 +6,7 @@ import { candidateModules, compareModuleNames, layerCount, orderedExpertMap } fr
 import { rankBySensitivity } from './sensitivity';
 import { summarizeAllocation, type AllocationSummary } from './summary';
 import { AllocationError, type AdapterShape, type AllocationStrategy, type Budget, type ExpertMap, type SensitivityTable, type ThresholdScope } from './types';
-import { allocateByVote } from './vote';
+import { allocateByVote, voteFamily } from './vote';
 
 export interface AllocationRequest {
   strategy: AllocationStrategy;
@@ -54,7 +54,8 @@ function familyFor(request: AllocationRequest, candidates: string[], min: number
   switch (request.strategy) {
     case 'vote': {
       const table = needTable(request);
-      const at = (p: number) => clamp(allocateByVote(table, candidates, { ...vote, percentile: p }));
+      const votes = voteFamily(table, candidates, vote.scope);
+      const at = (p: number) => clamp(votes(p));
       return { at, upper: 100, integer: false, unbudgeted: vote.percentile, order: rankBySensitivity(table, candidates) };
     }
     case 'uniform':

@@ -34,6 +34,17 @@ function give(map: ExpertMap, name: string, n: number, max: number): number {
   return added;
 }
 
+/** One round: `total` shared by floors plus one each to the largest remainders (ties in order); returns what caps let through. */
+function largestRemainderRound(map: ExpertMap, open: readonly string[], scores: Map<string, number>, total: number, max: number): number {
+  const mass = open.reduce((sum, name) => sum + scores.get(name)!, 0);
+  const quotas = open.map((name) => ({ name, quota: (total * scores.get(name)!) / mass }));
+  const targets = new Map(quotas.map((q) => [q.name, Math.floor(q.quota)]));
+  const extra = total - [...targets.values()].reduce((a, b) => a + b, 0);
+  const byRemainder = [...quotas].sort((a, b) => b.quota - Math.floor(b.quota) - (a.quota - Math.floor(a.quota)));
+  for (const q of byRemainder.slice(0, Math.max(0, extra))) targets.set(q.name, targets.get(q.name)! + 1);
+  return open.reduce((given, name) => given + give(map, name, targets.get(name)!, max), 0);
+}
+
 /**
  * `total` experts in proportion to summed normalised sensitivity, by largest-remainder rounding (floors first,
  * then one more to the largest fractional parts, ties in candidate order), at most `max` per module; what a
@@ -45,12 +56,7 @@ export function allocateProportional(table: SensitivityTable, candidates: readon
   let open = candidates.filter((name) => scores.get(name)! > 0 && max > 0);
   let left = Math.max(0, Math.floor(total));
   while (left > 0 && open.length > 0) {
-    const mass = open.reduce((sum, name) => sum + scores.get(name)!, 0);
-    const quotas = open.map((name) => ({ name, quota: (left * scores.get(name)!) / mass }));
-    let given = 0;
-    for (const q of quotas) given += give(map, q.name, Math.floor(q.quota), max);
-    const byRemainder = [...quotas].sort((a, b) => b.quota - Math.floor(b.quota) - (a.quota - Math.floor(a.quota)));
-    for (const q of byRemainder) if (given < left) given += give(map, q.name, 1, max);
+    const given = largestRemainderRound(map, open, scores, left, max);
     left -= given;
     open = open.filter((name) => map[name] < max);
     if (given === 0) break;

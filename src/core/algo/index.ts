@@ -12,7 +12,7 @@ export {
 } from './budget';
 export { candidateModules, compareModuleNames, layerCount, orderedExpertMap, stripWeight, tableModules } from './modules';
 export { loraParams, loraParamsPerRank, loraRankEquivalent, mapTrainableParams, moduleTrainableParams, namedModuleParams, shapeOf } from './params';
-export { percentile } from './percentile';
+export { percentile, percentileOfSorted } from './percentile';
 export {
   parseSensitivityJson, parseSensitivityJsonl, rankBySensitivity, readSensitivity, SENSITIVITY_FILE, sensitivityText,
   summedNormalisedScores, writeSensitivity,
@@ -22,4 +22,4 @@ export {
   AllocationError, type AdapterShape, type AdapterStyle, type AllocationStrategy, type Budget, type BudgetKind, type ExpertMap,
   type SensitivityTable, type ThresholdScope,
 } from './types';
-export { allocateByVote, type VoteOptions } from './vote';
+export { allocateByVote, voteFamily, type VoteOptions } from './vote';

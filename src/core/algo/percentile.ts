@@ -6,9 +6,13 @@
 export function percentile(values: readonly number[], q: number): number {
   if (values.length === 0) throw new RangeError('percentile of no values');
   if (!(q >= 0 && q <= 100)) throw new RangeError(`percentile ${q} is outside [0, 100]`);
-  const sorted = Float64Array.from(values).sort();
-  if (Number.isNaN(sorted[sorted.length - 1])) return Number.NaN;
+  return percentileOfSorted(Float64Array.from(values).sort(), q);
+}
+
+/** `percentile` of values already sorted ascending (a Float64Array sorts NaN last), for repeated thresholds. */
+export function percentileOfSorted(sorted: Float64Array, q: number): number {
   const n = sorted.length;
+  if (n === 0 || Number.isNaN(sorted[n - 1])) return Number.NaN;
   const virtual = (n - 1) * (q / 100);
   if (virtual >= n - 1) return sorted[n - 1];
   const below = Math.floor(virtual);

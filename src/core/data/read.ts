@@ -20,29 +20,36 @@ interface RawItem {
   error?: string;
 }
 
+interface ScanState {
+  line: number;
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  expecting: boolean;
+}
+
+/** Advances the scanner over one character outside strings; records the line where a top-level element starts. */
+function scanStructure(state: ScanState, c: string, lines: number[]): void {
+  if (state.depth === 1 && state.expecting && !/[\s,\]]/.test(c)) {
+    lines.push(state.line);
+    state.expecting = false;
+  }
+  if (c === '"') state.inString = true;
+  else if (c === '[' || c === '{') state.depth++;
+  else if (c === ']' || c === '}') state.depth--;
+  if (state.depth === 1 && (c === '[' || c === ',')) state.expecting = true;
+}
+
 /** 1-based line of each top-level element of a JSON array text (a small scanner: strings and nesting only). */
 function arrayElementLines(text: string): number[] {
   const lines: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let inString = false;
-  let expecting = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (depth === 1 && expecting && !/[\s,\]]/.test(c)) {
-      lines.push(line);
-      expecting = false;
-    }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
-    if (depth === 1 && (c === '[' || c === ',')) expecting = true;
+  const state: ScanState = { line: 1, depth: 0, inString: false, escaped: false, expecting: false };
+  for (const c of text) {
+    if (c === '\n') state.line++;
+    if (!state.inString) scanStructure(state, c, lines);
+    else if (state.escaped) state.escaped = false;
+    else if (c === '\\') state.escaped = true;
+    else if (c === '"') state.inString = false;
   }
   return lines;
 }

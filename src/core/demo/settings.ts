@@ -45,7 +45,7 @@ function hash(value: unknown): string {
 
 /** The key of the cached base model: the generator settings that produce its weights, bit for bit. */
 export function pretrainCacheKey(settings: DemoSettings, vocabSize: number): string {
-  return hash({ v: 1, seed: settings.seed, model: settings.model, pretrain: settings.pretrain, vocabSize });
+  return hash({ v: 2, seed: settings.seed, model: settings.model, pretrain: settings.pretrain, vocabSize });
 }
 
 /** The key of a whole demo workspace: a change in any setting starts the pipeline over. */
@@ -60,16 +60,5 @@ export function demoModelConfig(settings: DemoSettings, vocabSize: number): Mode
     modelType: 'llama', vocabSize, hiddenSize: m.hidden, intermediateSize: m.intermediate, numLayers: m.layers,
     numHeads: m.heads, numKvHeads: m.kvHeads, headDim: m.hidden / m.heads, rmsNormEps: 1e-5, ropeTheta: 10000,
     ropeLayout: 'half', tieWordEmbeddings: false, attentionBias: false, maxPositions: m.maxPositions, bosTokenId: 1, eosTokenId: 2,
-  };
-}
-
-/** config.json of a Hugging Face LlamaForCausalLM. */
-export function hfConfigJson(config: ModelConfig): Record<string, unknown> {
-  return {
-    architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: config.vocabSize, hidden_size: config.hiddenSize,
-    intermediate_size: config.intermediateSize, num_hidden_layers: config.numLayers, num_attention_heads: config.numHeads,
-    num_key_value_heads: config.numKvHeads, head_dim: config.headDim, hidden_act: 'silu', rms_norm_eps: config.rmsNormEps,
-    rope_theta: config.ropeTheta, max_position_embeddings: config.maxPositions, tie_word_embeddings: config.tieWordEmbeddings,
-    attention_bias: false, bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId, initializer_range: 0.02, torch_dtype: 'float32',
   };
 }

@@ -29,6 +29,9 @@ describe('parseDataset', () => {
     const data = parseDataset(text, 'c.json');
     assert.equal(data.records.length, 1);
     assert.deepEqual(data.skipped.map((s) => s.line), [3, 5]);
+    const tricky = '[{"instruction": "a [\\"quoted\\"], {b}", "output": "\\\\"},\n{"output": 1}]';
+    assert.deepEqual(parseDataset(tricky, 'j.json').records[0], { instruction: 'a ["quoted"], {b}', input: '', output: '\\' });
+    assert.deepEqual(parseDataset(tricky, 'j.json').skipped.map((s) => s.line), [2], 'brackets and escapes inside strings do not confuse the scanner');
   });
 
   it('detects pre-tokenized records; labels default to the input ids; lengths must agree', () => {

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { JobContext } from '../../jobs/context';
 import { writeFileAtomic } from '../../jobs/runFolder';
-import { demoModelConfig, hfConfigJson, pretrainCacheKey, type DemoSettings } from '../settings';
+import { demoModelConfig, pretrainCacheKey, type DemoSettings } from '../settings';
 import type { TokenizerFiles } from '../tokenizer';
 import { pretrainBaseModel } from './pretrain';
-import { encodeSafetensors } from '../../train/f32Safetensors';
+import { saveHfFolder } from '../../model';
 
 /** `model/demo-model.json`: how the weights were made, so a later run can trust or redo them. */
 export interface BaseModelMeta {
@@ -84,10 +84,8 @@ async function trainAndSave(options: BaseModelOptions, cacheKey: string): Promis
   const { modelDir, settings, tokenizer } = options;
   const config = demoModelConfig(settings, tokenizer.vocabSize);
   const result = await pretrainBaseModel({ ...options, config, tokenizer: new Tokenizer(tokenizer.tokenizer, tokenizer.config) });
-  fs.mkdirSync(modelDir, { recursive: true });
-  writeFileAtomic(path.join(modelDir, 'config.json'), JSON.stringify(hfConfigJson(config), null, 2) + '\n');
   const tensors = new Map(result.weights.map((w) => [w.name, { dims: w.dims, data: w.data }]));
-  writeFileAtomic(path.join(modelDir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'pt', producer: 'lora-smoe-studio demo' }));
+  saveHfFolder({ config, format: 'hf', tensors, path: '' }, modelDir);
   const meta: BaseModelMeta = {
     cacheKey,
     seconds: result.seconds,

@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../../model/config';
 import { DemoRandom } from '../random';
-import { weightSpecs } from './decoder';
+import { weightSpecs } from '../../model';
 
 export interface HostWeight {
   name: string;
@@ -19,7 +19,7 @@ export function initialWeights(config: ModelConfig, seed: number, initStd: numbe
     const count = spec.dims.reduce((a, b) => a * b, 1);
     const data = new Float32Array(count);
     if (spec.role === 'norm') data.fill(1);
-    else {
+    else if (spec.role !== 'bias') {
       const std = initStd * (/o_proj|down_proj/.test(spec.name) ? residualScale : 1);
       for (let i = 0; i < count; i++) data[i] = std * random.normal();
     }

@@ -1,0 +1,28 @@
+// Sensitivity tables → heatmaps (layers × module types), per task and summed over tasks. Pure.
+import { summedNormalisedScores } from '../../core/experiment/allocation/sensitivity';
+import type { SensitivityTable } from '../../core/experiment/planner';
+import { MODULE_TYPES, parseModuleName } from '../../core/model/config';
+import type { HeatmapView, SensitivityView } from '../../protocol/webview';
+
+/** One heatmap of module values; modules that are not `model.layers.{i}.….{type}` are left out. */
+export function collectHeatmap(title: string, values: ReadonlyMap<string, number> | Record<string, number>): HeatmapView {
+  const entries = values instanceof Map ? [...values.entries()] : Object.entries(values);
+  const parsed = entries.flatMap(([name, value]) => {
+    const module = parseModuleName(name);
+    return module ? [{ ...module, value }] : [];
+  });
+  const layers = [...new Set(parsed.map((p) => p.layer))].sort((a, b) => a - b);
+  const types = MODULE_TYPES.filter((t) => parsed.some((p) => p.type === t));
+  const grid: (number | null)[][] = layers.map(() => types.map(() => null));
+  for (const p of parsed) grid[layers.indexOf(p.layer)][types.indexOf(p.type)] = p.value;
+  const max = Math.max(0, ...parsed.map((p) => p.value).filter(Number.isFinite));
+  const shade = grid.map((row) => row.map((v) => (v === null || !Number.isFinite(v) ? null : max > 0 ? Math.max(0, v) / max : 0)));
+  return { title, layers, types: [...types], values: grid, shade };
+}
+
+export function collectSensitivity(table: SensitivityTable, source: string): SensitivityView {
+  const tasks = Object.entries(table.tasks).map(([task, values]) => collectHeatmap(task, values));
+  const modules = [...new Set(Object.values(table.tasks).flatMap((values) => Object.keys(values)))].filter((m) => parseModuleName(m));
+  const summed = collectHeatmap('summed (normalised per task)', summedNormalisedScores(table, modules));
+  return { source, tasks, summed };
+}

@@ -1,0 +1,66 @@
+// Gathers what one dashboard shows from the run store, the job manager and the editor's analysis of the file.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunEvent } from '../core/jobs/runFolder';
+import type { EvalReport } from '../core/train/evalReport';
+import type { ExperimentAnalysis, ExperimentAnalyzer } from '../editor/analysis';
+import { planOf } from '../editor/plans';
+import type { ActiveJobView, WhatIfChoice } from '../protocol/webview';
+import type { JobManager } from '../runs/jobManager';
+import { runFigures } from '../runs/runFigures';
+import { readRunJson, type RunEntry } from '../runs/runListing';
+import type { RunStore } from '../runs/runStore';
+import type { DashboardSelection } from '../runs/services';
+import type { DashboardPlan, DashboardRun, DashboardSources } from './collect/snapshot';
+
+export interface SourceDeps {
+  store: RunStore;
+  jobs: JobManager;
+  analyzer: ExperimentAnalyzer;
+}
+
+/** The file's analysis (reflecting unsaved edits), or undefined when the file is gone. */
+export async function analyse(analyzer: ExperimentAnalyzer, file: string): Promise<{ analysis: ExperimentAnalysis; document: vscode.TextDocument } | undefined> {
+  try {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    return { document, analysis: await analyzer.analyze(document) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function planFrom(analysis: ExperimentAnalysis): DashboardPlan {
+  const plan = planOf(analysis);
+  const loaded = analysis.sensitivity;
+  const source = loaded ? (loaded.source.runId ? `probe run ${loaded.source.runId}` : vscode.workspace.asRelativePath(loaded.source.location)) : undefined;
+  return { adapter: plan.adapter, choice: plan.choice, map: plan.map, model: analysis.model, table: loaded?.table, sensitivitySource: source, sensitivityError: loaded?.error };
+}
+
+function activeJobs(jobs: JobManager, file: string): ActiveJobView[] {
+  return jobs.jobs().filter((j) => j.key === path.resolve(file)).map((j) => ({
+    jobId: j.id, kind: j.request.kind, state: j.state === 'queued' ? 'queued' : 'running',
+    phase: j.progress?.phase, done: j.progress?.done, total: j.progress?.total, etaSeconds: j.progress?.etaSeconds,
+  }));
+}
+
+function dashboardRun(store: RunStore, entry: RunEntry, experiment: unknown): DashboardRun {
+  const kind = entry.record.kind;
+  const events: readonly RunEvent[] = kind === 'train' || kind === 'evaluate' ? store.events.read(entry.dir) : [];
+  const evalReport = kind === 'evaluate' ? readRunJson<EvalReport>(entry.dir, 'eval.json') : undefined;
+  return { entry, events, evalReport, figures: runFigures(entry, events, experiment) };
+}
+
+export async function gatherSources(deps: SourceDeps, file: string, selection: DashboardSelection, controls: WhatIfChoice | undefined): Promise<DashboardSources> {
+  const analysed = await analyse(deps.analyzer, file);
+  const experiment = analysed?.analysis.parsed.value;
+  const name = (experiment as { name?: unknown } | undefined)?.name;
+  return {
+    experiment: { file, label: vscode.workspace.asRelativePath(file), name: typeof name === 'string' ? name : path.basename(file, '.smoe.json') },
+    trusted: vscode.workspace.isTrusted,
+    runs: deps.store.runsOf(file).map((entry) => dashboardRun(deps.store, entry, experiment)),
+    jobs: activeJobs(deps.jobs, file),
+    plan: analysed ? planFrom(analysed.analysis) : undefined,
+    controls,
+    selection,
+  };
+}

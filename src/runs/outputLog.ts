@@ -1,0 +1,62 @@
+// The "LoRA-SMoE" output channel: job starts and ends, the worker's log lines and its stdout/stderr.
+import * as vscode from 'vscode';
+import type { JobEvent, JobManager } from './jobManager';
+import { outcomeText } from './progressNotifications';
+
+export class JobOutputLog implements vscode.Disposable {
+  readonly channel = vscode.window.createOutputChannel('LoRA-SMoE', { log: true });
+  private readonly subscription: { dispose(): void };
+
+  constructor(jobs: JobManager) {
+    this.subscription = jobs.onEvent((e) => this.write(e));
+  }
+
+  show(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.channel.dispose();
+  }
+
+  private write(event: JobEvent): void {
+    const tag = `[${event.job.request.kind} ${event.job.id}]`;
+    switch (event.type) {
+      case 'queued':
+        this.channel.info(`${tag} queued: ${event.job.label}`);
+        return;
+      case 'started':
+        this.channel.info(`${tag} started in worker pid ${event.job.pid ?? '?'}`);
+        return;
+      case 'runDir':
+        this.channel.info(`${tag} run folder ${event.job.runDir}`);
+        return;
+      case 'log':
+        this.logAt(event.level, `${tag} ${event.message}`);
+        return;
+      case 'output':
+        this.channel.info(`${tag} worker: ${event.line}`);
+        return;
+      case 'artifact':
+        this.channel.info(`${tag} wrote ${event.artifact.path}`);
+        return;
+      case 'finished':
+        if (event.job.outcome) this.logAt(event.job.outcome.status === 'failed' ? 'error' : 'info', `${tag} ${outcomeText(event.job, event.job.outcome)}`);
+        return;
+      case 'progress':
+      case 'metric':
+        return;
+      default: {
+        const never: never = event;
+        void never;
+      }
+    }
+  }
+
+  private logAt(level: 'info' | 'warn' | 'error', line: string): void {
+    if (level === 'error') this.channel.error(line);
+    else if (level === 'warn') this.channel.warn(line);
+    else this.channel.info(line);
+  }
+}

@@ -1,0 +1,21 @@
+import type { JobManager } from './jobManager';
+import type { JobOutputLog } from './outputLog';
+import type { RunStore } from './runStore';
+
+/** Which runs a dashboard shows: one training run in detail, or several compared. */
+export interface DashboardSelection {
+  trainingRun?: string;
+  compare?: string[];
+}
+
+export interface DashboardOpener {
+  open(experimentFile: string, selection?: DashboardSelection): Promise<void>;
+}
+
+/** What the run commands share (built once in registerRunFeatures). */
+export interface RunServices {
+  store: RunStore;
+  jobs: JobManager;
+  output: JobOutputLog;
+  dashboards: DashboardOpener;
+}

@@ -1,0 +1,130 @@
+// The Experiments view: experiment files → runs (status icon, key figure, started time) → artifacts.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobManager } from '../runs/jobManager';
+import { runFigures } from '../runs/runFigures';
+import { listArtifacts } from '../runs/runListing';
+import type { RunStore } from '../runs/runStore';
+import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, RunNode } from './nodes';
+import { collectRunItem, type RunItemView } from './runItem';
+
+/** Clicking a run opens its main result. */
+const PRIMARY_FILE: Record<string, string> = { probe: 'sensitivity.json', allocate: 'experts.json', evaluate: 'eval.json', train: 'adapter_config.json' };
+
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: RunStore, private readonly jobs: JobManager) {
+    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    if (!node) return (await this.store.experiments()).map((file): ExperimentNode => ({ type: 'experiment', file }));
+    switch (node.type) {
+      case 'experiment':
+        return [...this.pendingJobs(node.file), ...this.store.runsOf(node.file).map((entry): RunNode => ({ type: 'run', experimentFile: node.file, entry }))];
+      case 'run':
+        return artifactNodes(node.entry.dir);
+      case 'artifact':
+        return node.directory ? artifactNodes(node.path) : [];
+      case 'job':
+        return [];
+      default: {
+        const never: never = node;
+        return never;
+      }
+    }
+  }
+
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'experiment':
+        return experimentItem(node);
+      case 'run':
+        return this.runItem(node);
+      case 'job':
+        return runTreeItem(this.jobView(node), vscode.TreeItemCollapsibleState.None, node.job.id);
+      case 'artifact':
+        return artifactItem(node);
+      default: {
+        const never: never = node;
+        return never;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private pendingJobs(file: string): JobNode[] {
+    return this.jobs.jobs()
+      .filter((job) => job.request.kind !== 'demo' && path.resolve(job.request.experimentFile) === path.resolve(file) && !job.runDir)
+      .map((job) => ({ type: 'job', experimentFile: file, job }));
+  }
+
+  private jobView(node: JobNode): RunItemView {
+    const { job } = node;
+    const view = collectRunItem({ id: job.id, kind: job.request.kind, status: job.state === 'queued' ? 'queued' : 'running', figures: {} });
+    return job.state === 'queued' ? view : { ...view, description: 'starting…', contextValue: 'smoe.job.running' };
+  }
+
+  private runItem(node: RunNode): vscode.TreeItem {
+    const { entry } = node;
+    const events = this.store.events.read(entry.dir);
+    const live = this.jobs.jobs().find((job) => job.runDir && path.resolve(job.runDir) === path.resolve(entry.dir));
+    const view = collectRunItem({
+      id: entry.id, kind: entry.record.kind, status: entry.record.status, startedAt: entry.record.startedAt, error: entry.record.error,
+      figures: runFigures(entry, events, this.store.experimentValue(node.experimentFile)), progress: live?.progress,
+    });
+    const item = runTreeItem(view, vscode.TreeItemCollapsibleState.Collapsed, entry.dir);
+    const primary = PRIMARY_FILE[entry.record.kind];
+    const target = primary && listArtifacts(entry.dir).some((a) => a.name === primary) ? primary : 'run.json';
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(path.join(entry.dir, target))] };
+    return item;
+  }
+}
+
+function runTreeItem(view: RunItemView, collapsible: vscode.TreeItemCollapsibleState, id: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(view.label, collapsible);
+  item.id = id;
+  item.description = view.description;
+  item.tooltip = view.tooltip;
+  item.iconPath = new vscode.ThemeIcon(view.icon, view.color ? new vscode.ThemeColor(view.color) : undefined);
+  item.contextValue = view.contextValue;
+  return item;
+}
+
+function experimentItem(node: ExperimentNode): vscode.TreeItem {
+  const uri = vscode.Uri.file(node.file);
+  const item = new vscode.TreeItem(path.basename(node.file), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = node.file;
+  item.resourceUri = uri;
+  const relative = path.dirname(vscode.workspace.asRelativePath(uri, false));
+  item.description = relative === '.' ? undefined : relative;
+  item.tooltip = node.file;
+  item.iconPath = new vscode.ThemeIcon('beaker');
+  item.contextValue = 'smoe.experiment';
+  item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+  return item;
+}
+
+function artifactNodes(dir: string): ArtifactNode[] {
+  return listArtifacts(dir).map((a) => ({ type: 'artifact', path: a.path, directory: a.directory }));
+}
+
+function artifactItem(node: ArtifactNode): vscode.TreeItem {
+  const uri = vscode.Uri.file(node.path);
+  const item = new vscode.TreeItem(uri, node.directory ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = node.path;
+  item.contextValue = node.directory ? 'smoe.artifact.folder' : 'smoe.artifact';
+  if (!node.directory) item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+  return item;
+}

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { locateCheckpoint, randomModel, tinyConfig } from '../../../src/core/model';
+import { greedyByRecomputation, KvCacheGenerator, stopIdsOf } from '../../../src/core/model/decoder/generator';
+import { sampleTopP, tokenChooser } from '../../../src/core/model/decoder/sampling';
+import { LogitsRunner } from '../../../src/core/model/decoder/sessions';
+import type { ModelWeights } from '../../../src/core/model/decoder/weightSource';
+import { sharedFile } from './helpers';
+
+async function assertCacheMatchesRecomputation(model: ModelWeights, prompt: number[], maxNewTokens: number, stopIds: number[]): Promise<number[]> {
+  const generator = await KvCacheGenerator.create(model, { device: 'cpu' });
+  const runner = await LogitsRunner.create(model, { device: 'cpu' });
+  try {
+    const cached = await generator.generate(prompt, { maxNewTokens, greedy: true, stopIds });
+    const recomputed = await greedyByRecomputation(runner, prompt, maxNewTokens, stopIds);
+    assert.deepEqual(cached, recomputed);
+    return cached;
+  } finally {
+    await generator.dispose();
+    await runner.dispose();
+  }
+}
+
+test('KV-cache greedy ids == full recomputation greedy ids (GQA, biases, both RoPE layouts)', async () => {
+  const variants = [{ numKvHeads: 2 }, { modelType: 'qwen2', attentionBias: true, numKvHeads: 1 }, { ropeLayout: 'interleaved' as const, tieWordEmbeddings: true }];
+  for (const [i, overrides] of variants.entries()) {
+    const ids = await assertCacheMatchesRecomputation(randomModel(tinyConfig(overrides), 11 + i), [1, 7, 19, 3], 24, []);
+    assert.equal(ids.length, 24);
+  }
+});
+
+const stories = sharedFile('models/stories260K/stories260K.bin');
+test('KV-cache greedy == recomputation on stories260K.bin, stopping like run.c', 'skip' in stories ? { skip: stories.skip } : {}, async () => {
+  if (!('file' in stories)) return;
+  const model = locateCheckpoint(stories.file);
+  assert.deepEqual(stopIdsOf(model.config), [2, 1]);
+  const ids = await assertCacheMatchesRecomputation(model, [1], 40, stopIdsOf(model.config));
+  assert.ok(ids.length > 0 && ids.every((id) => id > 2 && id < 512));
+});
+
+test('generation stops at a stop id and excludes it', async () => {
+  const model = loadModelFree();
+  const generator = await KvCacheGenerator.create(model, { device: 'cpu' });
+  try {
+    const free = await generator.greedy([1, 4], 12);
+    const stopAt = free[5];
+    const stopped = await generator.generate([1, 4], { maxNewTokens: 12, greedy: true, stopIds: [stopAt] });
+    assert.deepEqual(stopped, free.slice(0, free.indexOf(stopAt)));
+  } finally {
+    await generator.dispose();
+  }
+});
+
+function loadModelFree() {
+  return randomModel(tinyConfig({ eosTokenId: 63 }), 4);
+}
+
+test('seeded sampling is reproducible; top-p keeps only the nucleus', async () => {
+  const generator = await KvCacheGenerator.create(loadModelFree(), { device: 'cpu' });
+  try {
+    const options = { maxNewTokens: 16, temperature: 1, topP: 0.9, seed: 42 };
+    assert.deepEqual(await generator.generate([1], options), await generator.generate([1], options));
+    assert.notDeepEqual(await generator.generate([1], { ...options, seed: 43 }), await generator.generate([1], options));
+  } finally {
+    await generator.dispose();
+  }
+  const probs = Float64Array.from([0.1, 0.5, 0.3, 0.1]);
+  assert.equal(sampleTopP(probs, 0.7, 0), 1);
+  assert.equal(sampleTopP(probs, 0.7, 0.99), 2, 'the 0.1 tokens are outside the 0.7 nucleus');
+  assert.equal(sampleTopP(probs, 1, 0.99), 3);
+  assert.equal(tokenChooser({ greedy: true, temperature: 5 })(Float32Array.from([0, 3, 1])), 1);
+});
