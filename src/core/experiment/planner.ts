@@ -2,13 +2,16 @@
 // user may be typing) and shapes algo's answers for diagnostics, quick fixes, CodeLens and commands.
 import {
   AllocationError, allocateExperts, candidateModules as algoCandidates, loraParams, mapTrainableParams, moduleHints as algoHints,
-  readSensitivity, summarizeAllocation, trimToBudget as algoTrim, type AllocationSummary, type Budget, type ModuleHint, type SensitivityTable,
+  readSensitivity, summarizeAllocation, trimToBudget as algoTrim, type AllocationSummary as AlgoSummary, type Budget, type ModuleHint, type SensitivityTable,
 } from '../algo';
 import type { ModelConfig } from '../model/config';
 import type { ParameterAccounting } from './facts';
 import type { AdapterSettings, AllocationStrategy, BudgetKind, ExpertMap, ThresholdScope } from './types';
 
-export { AllocationError as PlanError, type AllocationSummary, type ModuleHint, type SensitivityTable };
+export { AllocationError as PlanError, type ModuleHint, type SensitivityTable };
+
+/** algo's summary; `trainableParameters` is the name this layer's callers (CodeLens, panel, demo) read. */
+export type AllocationSummary = AlgoSummary & { trainableParameters?: number };
 
 export interface BudgetChoice {
   kind: BudgetKind;
@@ -89,7 +92,8 @@ export function trimToBudget(model: PlanModel | undefined, adapter: AdapterSetti
 
 /** Totals; with the model, trainable parameters and the plain-LoRA rank (on every target module) with equal parameters. */
 export function summarize(model: PlanModel | undefined, adapter: AdapterSettings, map: ExpertMap): AllocationSummary {
-  return summarizeAllocation(map, { model: model?.config, adapter, targets: model ? candidateModules(model, adapter, undefined) : undefined });
+  const summary = summarizeAllocation(map, { model: model?.config, adapter, targets: model ? candidateModules(model, adapter, undefined) : undefined });
+  return summary.trainableParams === undefined ? summary : { ...summary, trainableParameters: summary.trainableParams };
 }
 
 /** Per map entry: its count, its sensitivity rank among the target modules the probe measured, and the suggestion. */

@@ -6,7 +6,6 @@ import {
   candidateModules, moduleHints, PlanError, readSensitivityTable, suggestAllocation, summarize, trimToBudget,
   type AllocationChoice, type PlanModel, type SensitivityTable,
 } from '../../../src/core/experiment/planner';
-import { percentile } from '../../../src/core/experiment/allocation/sensitivity';
 import { adapterOf, allocationChoiceOf } from '../../../src/core/experiment/settings';
 import { TINY_MODEL_CONFIG, TINY_SHAPES, tinyModuleNames } from '../../fixtures/experiment/tinyModel';
 
@@ -38,14 +37,6 @@ function formula(map: Record<string, number>, r: number): number {
     return sum + (n > 0 ? r * dIn + n * r * dOut + (n > 1 ? n * dIn : 0) : 0);
   }, 0);
 }
-
-describe('percentile', () => {
-  it('interpolates linearly like numpy', () => {
-    assert.equal(percentile([1, 2, 3, 4], 40), 2.2);
-    assert.equal(percentile([5], 90), 5);
-    assert.equal(percentile([3, 1, 2], 100), 3);
-  });
-});
 
 describe('suggestAllocation', () => {
   it('votes: a task votes for modules strictly above its (100 - p) percentile', () => {
