@@ -43,6 +43,7 @@ export function configureWebview(panel: vscode.WebviewPanel, extensionUri: vscod
 export class DashboardPanel implements vscode.Disposable {
   readonly exchange: ExchangeLog = { received: [], sent: [] };
   private ready = false;
+  private disposed = false;
   private stale = true;
   private timer?: NodeJS.Timeout;
   private controls?: WhatIfChoice;
@@ -71,6 +72,8 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.closed.fire();

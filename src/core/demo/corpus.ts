@@ -25,8 +25,8 @@ function letters(random: DemoRandom, min: number, max: number): string[] {
  * key retrieval — in notations other than the tasks', so the tasks still need fine-tuning.
  */
 const RAW_SKILLS: readonly ((random: DemoRandom) => string)[] = [
-  (random) => { const l = letters(random, 3, 7).join(' '); return `${l} | ${l}`; },
-  (random) => { const l = letters(random, 3, 7); return `${l.join(' ')} ~ ${[...l].reverse().join(' ')}`; },
+  (random) => { const l = letters(random, 2, 6).join(' '); return `${l} | ${l}`; },
+  (random) => { const l = letters(random, 2, 6); return `${l.join(' ')} ~ ${[...l].reverse().join(' ')}`; },
   (random) => { const [a, b] = [random.int(0, 9), random.int(0, 9)]; return `${a}+${b}=${a + b}`; },
   (random) => {
     const keys = random.sample(LETTERS, random.int(3, 6));
@@ -35,12 +35,14 @@ const RAW_SKILLS: readonly ((random: DemoRandom) => string)[] = [
   },
 ];
 
-/** Instruction-following documents for tasks other than the demo's, so the base model knows the prompt format. */
+/** Instruction-following documents for tasks other than the demo's: the prompt format and responses of one or more letters. */
 const WARMUP_TASKS: readonly ((random: DemoRandom) => [string, string, string])[] = [
   (random) => { const l = letters(random, 2, 6); return ['Repeat the first letter.', l.join(' '), l[0]]; },
   (random) => { const l = letters(random, 2, 6); return ['Say the last letter.', l.join(' '), l[l.length - 1]]; },
   (random) => { const l = letters(random, 1, 9); return ['Count the letters.', l.join(' '), String(l.length)]; },
   (random) => { const a = random.int(0, 9); return ['Name a number bigger than this one.', String(a), String(a + 1)]; },
+  (random) => { const l = letters(random, 2, 5); return ['Sort the letters.', l.join(' '), [...l].sort().join(' ')]; },
+  (random) => { const l = letters(random, 2, 4); return ['Double each letter.', l.join(' '), l.flatMap((x) => [x, x]).join(' ')]; },
 ];
 
 /** A short raw-skill document (scored throughout); several are packed into one row. */

@@ -37,7 +37,7 @@ export function experimentValue(variant: AdaptedVariant, settings: DemoSettings)
     model: { path: 'model', format: 'hf' },
     tasks: DEMO_TASKS.map((task) => ({ name: task.name, ...taskFiles(task.name), answerPattern: task.answerPattern })),
     adapter: { style: 'shared-a', rank: plain ? t.loraRank : t.rank, alpha: plain ? 2 * t.loraRank : t.alpha, dropout: 0, targetModules: DEMO_TARGETS },
-    budget: { kind: 'loraRank', value: t.loraRank, minExperts: plain ? 1 : 0, maxExperts: plain ? 1 : DEMO_TASKS.length * 2 },
+    budget: { kind: 'loraRank', value: t.loraRank, minExperts: plain ? 1 : 0, maxExperts: plain ? 1 : DEMO_TASKS.length },
     probe: { samplesPerTask: settings.probe.samplesPerTask, seed: settings.seed, maxLength: settings.model.maxPositions },
     allocation: strategy,
     training: {

@@ -17,10 +17,10 @@ const DEFAULT_SETTINGS: DemoSettings = {
   quick: false,
   seed: 7,
   model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
-  pretrain: { steps: 2000, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
+  pretrain: { steps: 2500, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
   data: { trainPerTask: 400, testPerTask: 50 },
   probe: { samplesPerTask: 16 },
-  training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 20, rank: 4, alpha: 8, loraRank: 16 },
+  training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 20, rank: 4, alpha: 8, loraRank: 8 },
   evaluation: { limit: 50, maxNewTokens: 10 },
 };
 
@@ -31,7 +31,7 @@ const QUICK_SETTINGS: DemoSettings = {
   pretrain: { steps: 150, batchSize: 16, learningRate: 3e-3, warmupSteps: 10, weightDecay: 0.01, initStd: 0.02 },
   data: { trainPerTask: 120, testPerTask: 16 },
   probe: { samplesPerTask: 4 },
-  training: { maxSteps: 30, microBatchSize: 8, learningRate: 3e-3, warmupSteps: 3, rank: 4, alpha: 8, loraRank: 16 },
+  training: { maxSteps: 30, microBatchSize: 8, learningRate: 3e-3, warmupSteps: 3, rank: 4, alpha: 8, loraRank: 8 },
   evaluation: { limit: 16, maxNewTokens: 8 },
 };
 

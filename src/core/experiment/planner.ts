@@ -58,8 +58,20 @@ export function accountingFor(model: PlanModel, adapter: AdapterSettings): Param
   };
 }
 
+/** What the experiment file lacks for this choice, said in the file's terms (algo's messages speak of CLI flags). */
+function checkInputs(model: PlanModel | undefined, choice: AllocationChoice, table: SensitivityTable | undefined): void {
+  if (!table && (choice.strategy === 'vote' || choice.strategy === 'proportional')) {
+    throw new AllocationError(`the "${choice.strategy}" strategy needs a sensitivity result: run "Probe Sensitivity" or set allocation.sensitivity`);
+  }
+  const kind = budgetOf(choice.budget).kind;
+  if (!model && (kind === 'params' || kind === 'loraRank')) {
+    throw new AllocationError(`a "${kind}" budget needs the model's shapes, and model.path cannot be read; fix model.path or use budget.kind "experts"`);
+  }
+}
+
 /** The map the strategy gives under the budget (zero-expert modules left out). */
 export function suggestAllocation(model: PlanModel | undefined, adapter: AdapterSettings, choice: AllocationChoice, table: SensitivityTable | undefined): ExpertMap {
+  checkInputs(model, choice, table);
   const result = allocateExperts({
     strategy: choice.strategy,
     table,

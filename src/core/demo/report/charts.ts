@@ -39,17 +39,28 @@ function allocationChart(results: DemoResults): ChartSpec {
   };
 }
 
+/** Mean loss over windows, so a few hundred noisy steps read as a curve (about 100 points per run). */
+export function smoothCurve(curve: readonly { step: number; loss: number }[], points = 100): { x: number; y: number }[] {
+  const window = Math.max(1, Math.ceil(curve.length / points));
+  const out: { x: number; y: number }[] = [];
+  for (let i = 0; i < curve.length; i += window) {
+    const part = curve.slice(i, i + window);
+    out.push({ x: part[part.length - 1].step, y: part.reduce((a, p) => a + p.loss, 0) / part.length });
+  }
+  return out;
+}
+
 function lossChart(results: DemoResults): ChartSpec {
   const trained = results.variants.filter((v) => v.lossCurve.length > 0);
   return {
     id: 'loss',
-    title: 'Training loss',
+    title: 'Training loss (window means)',
     config: {
       type: 'line',
       data: {
         datasets: trained.map((v) => ({
           label: v.label, borderColor: VARIANT_COLORS[v.id], backgroundColor: VARIANT_COLORS[v.id],
-          pointRadius: 0, borderWidth: 2, data: v.lossCurve.map((p) => ({ x: p.step, y: p.loss })),
+          pointRadius: 0, borderWidth: 2, data: smoothCurve(v.lossCurve),
         })),
       },
       options: { ...common, parsing: true, scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss' } } } },

@@ -1,5 +1,5 @@
 import type { DemoResults } from '../results';
-import { shortModuleName } from './charts';
+import { parseModuleName } from '../../model/config';
 import { escapeHtml } from './escape';
 
 /**
@@ -7,16 +7,23 @@ import { escapeHtml } from './escape';
  * maximum, because the vote compares modules within a task, never across tasks.
  */
 export function sensitivityHeatmap(results: DemoResults): string {
-  const head = results.modules.map((m) => `<th title="${escapeHtml(m)}">${escapeHtml(shortModuleName(m))}</th>`).join('');
+  const head = results.modules.map((m) => `<th title="${escapeHtml(m)}">${escapeHtml(compactName(m))}</th>`).join('');
   const rows = results.tasks.map((task) => {
     const values = results.modules.map((m) => results.sensitivity[task]?.[m] ?? 0);
     const max = Math.max(...values, Number.MIN_VALUE);
     const cells = values.map((s, i) => {
       const share = s / max;
       const light = Math.round(97 - 55 * share);
-      return `<td style="background:hsl(214,82%,${light}%);color:${share > 0.6 ? '#fff' : '#202124'}" title="${escapeHtml(results.modules[i])}: ${s.toExponential(3)}">${share.toFixed(2)}</td>`;
+      return `<td style="background:hsl(214,82%,${light}%);color:${share > 0.6 ? '#fff' : '#202124'}" title="${escapeHtml(results.modules[i])}: ${s.toExponential(3)}">${share.toFixed(2).replace(/^0/, '')}</td>`;
     });
     return `<tr><th>${escapeHtml(task)}</th>${cells.join('')}</tr>`;
   });
-  return `<div class="scroll"><table class="heatmap"><thead><tr><th>task</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const legend = '<p class="meta">Columns: layer and module (q, k, v, o; g = gate, u = up, d = down). Hover a cell for S<sub>t</sub>(W).</p>';
+  return `${legend}<div class="scroll"><table class="heatmap"><thead><tr><th>task</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+/** `3q` for model.layers.3.self_attn.q_proj, `3g` for gate_proj: 28 columns must fit one screen. */
+function compactName(module: string): string {
+  const parsed = parseModuleName(module);
+  return parsed ? `${parsed.layer}${parsed.type[0]}` : module;
 }
