@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocateExperts, readSensitivity, type AdapterStyle, type AllocationRequest, type AllocationResult, type AllocationStrategy, type Budget, type ThresholdScope } from '../../core/algo';
-import { describeModel } from '../../core/model/load';
+import { readArchitecture } from '../../core/model/load';
 import { isModuleType, type ModuleType } from '../../core/model/config';
 import { UsageError } from '../terminal';
 
@@ -101,7 +101,7 @@ export function requestFromFlags(values: Values): AllocationRequest {
   return {
     strategy, budget,
     table: values.sensitivity ? readSensitivity(path.resolve(values.sensitivity)) : undefined,
-    model: values.model ? describeModel(path.resolve(values.model)).config : undefined,
+    model: values.model ? readArchitecture(path.resolve(values.model)) : undefined,
     moduleTypes: moduleTypes(values),
     percentile: numberFlag(values, 'percentile', (n) => n >= 0 && n <= 100, 'a number in [0, 100]'),
     scope: oneOf<ThresholdScope>(values, 'scope', ['pooled', 'per-type'], 'pooled'),

@@ -1,5 +1,5 @@
 // Fitting an allocation to a budget: costing, bisection over a strategy's family, filling the rest, trimming.
-import type { ModelConfig } from '../model/config';
+import { allModules, parseModuleName, type ModelConfig } from '../model/config';
 import { compareModuleNames } from './modules';
 import { loraParams, mapTrainableParams, namedModuleParams } from './params';
 import { summedNormalisedScores } from './sensitivity';
@@ -94,9 +94,19 @@ export interface TrimOptions extends BudgetContext {
   minExperts?: number;
 }
 
+/**
+ * Plain LoRA "on the same target modules" covers every layer's module of the map's types, not only the
+ * modules the flat map lists (it omits zero-expert modules).
+ */
+function defaultTargets(map: ExpertMap, model: ModelConfig | undefined): string[] {
+  if (!model) return Object.keys(map);
+  const types = new Set(Object.keys(map).map((name) => parseModuleName(name)?.type));
+  return allModules(model).filter((m) => types.has(m.type)).map((m) => m.name);
+}
+
 /** Removes experts one at a time until the map fits the budget, never below minExperts; returns the trimmed map. */
 export function trimToBudget(map: ExpertMap, options: TrimOptions): ExpertMap {
-  const costing = costingFor({ ...options, targets: options.targets ?? Object.keys(map) });
+  const costing = costingFor({ ...options, targets: options.targets ?? defaultTargets(map, options.model) });
   const min = options.minExperts ?? 0;
   const names = Object.keys(map);
   const scores = options.table ? summedNormalisedScores(options.table, names) : undefined;

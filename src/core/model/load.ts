@@ -5,7 +5,8 @@ import type { ModelFacts } from '../experiment/facts';
 import { allModules, type ModelConfig, type ModelFormat } from './config';
 import { ModelFileError } from './errors';
 import { locateHfModel } from './hfFolder';
-import { locateLlama2c } from './llama2c';
+import { parseHfConfig } from './hfConfig';
+import { llama2cConfig, locateLlama2c, readLlama2cHeader } from './llama2c';
 import { openForReading, readTensor, type TensorLocation, type WeightTensor } from './safetensors';
 import { weightSpecs, type LoadedModel } from './weights';
 
@@ -82,4 +83,26 @@ export function loadModel(modelPath: string, format: FormatChoice = 'auto'): Loa
     for (const fd of descriptors.values()) fs.closeSync(fd);
   }
   return { config: located.config, format: located.format, tensors, path: located.path };
+}
+
+/**
+ * The architecture alone, from config.json or the llama2.c header: enough for parameter accounting,
+ * and it works on a folder that holds only config.json (no weights).
+ */
+export function readArchitecture(modelPath: string, format: FormatChoice = 'auto'): ModelConfig {
+  const actual = format === 'auto' ? detectFormat(modelPath) : format;
+  if (actual === 'llama2c') return llama2cConfig(readLlama2cHeader(modelPath));
+  const file = path.join(modelPath, 'config.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ModelFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return parseHfConfig(JSON.parse(text), file);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw new ModelFileError(file, `is not valid JSON (${(error as Error).message})`);
+  }
 }
