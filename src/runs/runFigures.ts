@@ -1,7 +1,9 @@
 // The one figure each run is known by (DESIGN §3.3 totals, the last loss, the average accuracy), read from its files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readSensitivity, SENSITIVITY_FILE, type SensitivityTable } from '../core/algo';
 import { parseFlatExpertMap, totalExperts } from '../core/experiment/expertMap';
-import { isObject } from '../core/experiment/lenient';
-import { suggestAllocation, type SensitivityTable } from '../core/experiment/planner';
+import { suggestAllocation } from '../core/experiment/planner';
 import { adapterOf, allocationChoiceOf } from '../core/experiment/settings';
 import type { RunEvent } from '../core/jobs/runFolder';
 import type { EvalReport } from '../core/train/evalReport';
@@ -16,17 +18,15 @@ export interface RunFigures {
 
 const numberIn = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
-/** sensitivity.json as the planner reads it (numbers only, `.weight` dropped); undefined when unreadable. */
-export function sensitivityTableOf(value: unknown): SensitivityTable | undefined {
-  const tasks = isObject(value) ? value.tasks : undefined;
-  if (!isObject(tasks)) return undefined;
-  const table: SensitivityTable = { tasks: {} };
-  for (const [task, modules] of Object.entries(tasks)) {
-    if (!isObject(modules)) continue;
-    table.tasks[task] = {};
-    for (const [name, s] of Object.entries(modules)) if (numberIn(s) !== undefined) table.tasks[task][name.replace(/\.weight$/, '')] = s as number;
+/** The run's sensitivity.json; undefined when absent or unreadable (a probe still writing it). */
+function sensitivityOf(dir: string): SensitivityTable | undefined {
+  const file = path.join(dir, SENSITIVITY_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return readSensitivity(file);
+  } catch {
+    return undefined;
   }
-  return table;
 }
 
 /** Experts the experiment's own strategy would give from this probe (no model: an experts budget or none). */
@@ -45,7 +45,7 @@ function expertsOf(entry: RunEntry, experiment: unknown): number | undefined {
   if (fromSummary !== undefined) return fromSummary;
   const map = parseFlatExpertMap(readRunJson(entry.dir, 'experts.json'));
   if ('map' in map) return totalExperts(map.map);
-  const table = sensitivityTableOf(readRunJson(entry.dir, 'sensitivity.json'));
+  const table = sensitivityOf(entry.dir);
   return table ? probeExperts(table, experiment) : undefined;
 }
 

@@ -1,12 +1,14 @@
 /** `npm run bench`: every benchmark section, measured in one run on this machine. */
 import { runEngineBench } from './engine';
 import { runModelBench } from './model';
+import { runProbeBench } from './probe';
 import { runTrainBench } from './train';
 
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'engine (onnxruntime CPU)', run: runEngineBench },
   { name: 'model (KV-cache generation, onnxruntime CPU)', run: runModelBench },
   { name: 'training: LoRA-MoE vs plain LoRA', run: runTrainBench },
+  { name: 'sensitivity probe: ghost vs direct, probe vs forward+backward (onnxruntime CPU)', run: runProbeBench },
 ];
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineSession, Graph } from '../../src/core/engine';
-import { moduleTrainableParams } from '../../src/core/model/adapters/config';
+import { moduleTrainableParams } from '../../src/core/algo';
 import { moduleShape, parseModuleName, type ModelConfig } from '../../src/core/model/config';
 import { allAttention, type ChildSpec } from './trainChild';
 

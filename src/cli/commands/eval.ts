@@ -20,10 +20,13 @@ loss. Without --adapter it evaluates the base model alone (the "before" row). Wr
   --threads N        onnxruntime intra-op threads (0: one per core)`;
 
 export function evalTable(report: EvalReport): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const rows = Object.entries(report.tasks).map(([task, t]) => [task, `${t.correct}/${t.examples}`, pct(t.accuracy), t.loss.toFixed(4)]);
-  rows.push(['average', `${report.average.correct}/${report.average.examples}`, pct(report.average.accuracy), report.average.loss.toFixed(4)]);
-  return formatTable(['task', 'correct', 'accuracy', 'loss'], rows);
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+  const count = (t: { accuracy: number | null; correct: number; examples: number }) => (t.accuracy === null ? 'n/a' : `${t.correct}/${t.examples}`);
+  const rows = Object.entries(report.tasks).map(([task, t]) => [task, count(t), pct(t.accuracy), t.loss.toFixed(4)]);
+  const answered = Object.values(report.tasks).filter((t) => t.accuracy !== null).reduce((n, t) => n + t.examples, 0);
+  rows.push(['average', count({ ...report.average, examples: answered }), pct(report.average.accuracy), report.average.loss.toFixed(4)]);
+  const note = Object.values(report.tasks).some((t) => t.accuracy === null) ? '\nn/a: the test data has no answer text (pre-tokenized records); only the held-out loss is measured' : '';
+  return `${formatTable(['task', 'correct', 'accuracy', 'loss'], rows)}${note}`;
 }
 
 export async function runEvalCommand(argv: string[]): Promise<number> {

@@ -7,6 +7,10 @@ export interface CommandEntry {
 }
 
 export const commands: Record<string, CommandEntry> = {
+  probe: {
+    summary: 'measure per-task sensitivity ||dL/dW||² of every target matrix of the frozen model (sensitivity.json)',
+    load: async () => (await import('./probe')).runProbeCommand,
+  },
   train: {
     summary: 'fine-tune the base model with LoRA-MoE adapters on all tasks (--resume RUN_DIR continues a run)',
     load: async () => (await import('./train')).runTrainCommand,

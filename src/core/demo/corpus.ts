@@ -1,6 +1,9 @@
 import { DemoRandom } from './random';
 import { DEMO_TASKS, LETTERS } from './tasks';
 
+/** Bump when the corpus or tokenizer changes: it is part of the cached base model's key. */
+export const CORPUS_VERSION = 3;
+
 /** The Alpaca prompt of LLM-Adapters (DESIGN.md §3.4), used to format the pre-training corpus. */
 export function alpacaPrompt(instruction: string, input: string): string {
   if (input) {
@@ -26,7 +29,7 @@ function letters(random: DemoRandom, min: number, max: number): string[] {
  */
 const RAW_SKILLS: readonly ((random: DemoRandom) => string)[] = [
   (random) => { const l = letters(random, 2, 6).join(' '); return `${l} | ${l}`; },
-  (random) => { const l = letters(random, 2, 6); return `${l.join(' ')} ~ ${[...l].reverse().join(' ')}`; },
+  (random) => { const l = letters(random, 2, 5); return `${l.join(' ')} ~ ${[...l].reverse().join(' ')}`; },
   (random) => { const [a, b] = [random.int(0, 9), random.int(0, 9)]; return `${a}+${b}=${a + b}`; },
   (random) => {
     const keys = random.sample(LETTERS, random.int(3, 6));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelConfig } from '../model/config';
+import { CORPUS_VERSION } from './corpus';
 
 /** Everything that shapes the demo's output; the pre-trained model is cached under a hash of its part. */
 export interface DemoSettings {
@@ -17,10 +18,10 @@ const DEFAULT_SETTINGS: DemoSettings = {
   quick: false,
   seed: 7,
   model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
-  pretrain: { steps: 2500, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
+  pretrain: { steps: 3000, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
   data: { trainPerTask: 400, testPerTask: 50 },
   probe: { samplesPerTask: 16 },
-  training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 20, rank: 4, alpha: 8, loraRank: 8 },
+  training: { maxSteps: 600, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 30, rank: 4, alpha: 8, loraRank: 8 },
   evaluation: { limit: 50, maxNewTokens: 10 },
 };
 
@@ -28,10 +29,10 @@ const QUICK_SETTINGS: DemoSettings = {
   quick: true,
   seed: 7,
   model: { hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 88, maxPositions: 128 },
-  pretrain: { steps: 150, batchSize: 16, learningRate: 3e-3, warmupSteps: 10, weightDecay: 0.01, initStd: 0.02 },
+  pretrain: { steps: 600, batchSize: 16, learningRate: 5e-3, warmupSteps: 20, weightDecay: 0.01, initStd: 0.1 },
   data: { trainPerTask: 120, testPerTask: 16 },
   probe: { samplesPerTask: 4 },
-  training: { maxSteps: 30, microBatchSize: 8, learningRate: 3e-3, warmupSteps: 3, rank: 4, alpha: 8, loraRank: 8 },
+  training: { maxSteps: 120, microBatchSize: 8, learningRate: 3e-3, warmupSteps: 6, rank: 4, alpha: 8, loraRank: 8 },
   evaluation: { limit: 16, maxNewTokens: 8 },
 };
 
@@ -45,12 +46,12 @@ function hash(value: unknown): string {
 
 /** The key of the cached base model: the generator settings that produce its weights, bit for bit. */
 export function pretrainCacheKey(settings: DemoSettings, vocabSize: number): string {
-  return hash({ v: 2, seed: settings.seed, model: settings.model, pretrain: settings.pretrain, vocabSize });
+  return hash({ v: CORPUS_VERSION, seed: settings.seed, model: settings.model, pretrain: settings.pretrain, vocabSize });
 }
 
 /** The key of a whole demo workspace: a change in any setting starts the pipeline over. */
 export function workspaceKey(settings: DemoSettings): string {
-  return hash({ v: 1, settings });
+  return hash({ v: CORPUS_VERSION, settings });
 }
 
 /** The base model's architecture in the project's terms. */

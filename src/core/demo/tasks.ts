@@ -40,7 +40,7 @@ export const DEMO_TASKS: readonly DemoTaskSpec[] = [
     answerPattern: LETTER_RUN,
     instructionWords: 'Copy the letters.',
     generate: (random) => {
-      const letters = letterList(random, 2, 5).join(' ');
+      const letters = letterList(random, 2, 4).join(' ');
       return record('Copy the letters.', letters, letters);
     },
   },
@@ -49,7 +49,7 @@ export const DEMO_TASKS: readonly DemoTaskSpec[] = [
     answerPattern: LETTER_RUN,
     instructionWords: 'Reverse the letters.',
     generate: (random) => {
-      const letters = letterList(random, 2, 5);
+      const letters = letterList(random, 2, 4);
       return record('Reverse the letters.', letters.join(' '), [...letters].reverse().join(' '));
     },
   },

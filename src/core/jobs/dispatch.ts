@@ -20,6 +20,7 @@ type JobTable = { [K in JobRequestKind]?: () => Promise<JobRunner<K>> };
 
 /** Job implementations by kind, loaded lazily so a worker only loads onnxruntime when a job needs it. */
 const jobs: JobTable = {
+  probe: async () => (await import('./probe')).runProbeJob,
   train: async () => (await import('./train')).runTrainJob,
   evaluate: async () => (await import('./evaluate')).runEvaluateJob,
   demo: async () => (await import('../demo/job')).runDemoJob,

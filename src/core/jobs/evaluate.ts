@@ -3,11 +3,11 @@
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { adaptedModules } from '../model/adapters/config';
 import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
+import { modelAccess } from '../model/modelAccess';
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
 import { evalReport, evalTaskEvent, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
-import { modelAccess } from '../train/modelAccess';
 import { throwIfCancelled, type JobContext } from './context';
 import type { JobOutcome, RunDirListener } from './dispatch';
 import type { JobRequest } from './requests';
@@ -32,11 +32,14 @@ async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: num
   const correct: boolean[] = [];
   for (const [i, example] of examples.entries()) {
     throwIfCancelled(tools.ctx.signal);
-    const text = base.decode(await tools.generate(example.promptIds));
-    const predicted = modelAccess.extractAnswer(text, pattern);
-    correct.push(predicted !== undefined && example.answer !== undefined && predicted.trim().toLowerCase() === example.answer.trim().toLowerCase());
+    // Pre-tokenized records carry no answer text: nothing to compare a generation with, only the loss counts.
+    if (example.answer !== undefined) {
+      const predicted = modelAccess.extractAnswer(base.decode(await tools.generate(example.promptIds)), pattern);
+      correct.push(predicted !== undefined && predicted.trim().toLowerCase() === example.answer.trim().toLowerCase());
+    }
     tools.ctx.progress({ phase: `evaluate ${name}`, done: i + 1, total: examples.length });
   }
+  if (examples.length > 0 && correct.length === 0) tools.ctx.log('info', `task "${name}": the test data has no answer text (pre-tokenized?), so accuracy is n/a; held-out loss only`);
   const losses = await tools.scorer.score(examples.map((e) => e.encoded), base.padId, evaluation.batchSize);
   return taskEvaluation(correct, losses);
 }
@@ -51,7 +54,7 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
     const base = await modelAccess.loadBaseModel(loaded);
     const adapter = loadAdapter(request.adapterRun, base);
     const options = engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m));
-    const scorer = await LossScorer.create(base.buildLogits, adapter, options);
+    const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
     const generator = await base.createGenerator(adapter, options);
     const { maxNewTokens, limit } = loaded.experiment.evaluation;
     try {
@@ -60,7 +63,8 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
         if (!task.test) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
         const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), limit: request.limit ?? limit, ctx: jobCtx };
         tasks[task.name] = await evaluateTask(loaded, base, t, tools);
-        jobCtx.metric(evalTaskEvent(task.name, tasks[task.name]));
+        const event = evalTaskEvent(task.name, tasks[task.name]);
+        if (event) jobCtx.metric(event);
       }
       const report = evalReport(tasks, request.adapterRun ?? null, base.path, maxNewTokens);
       writeFileAtomic(run.file(EVAL_FILE), JSON.stringify(report, null, 2) + '\n');

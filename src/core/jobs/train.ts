@@ -5,10 +5,10 @@ import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import type { EngineSessionOptions } from '../engine';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
+import { modelAccess } from '../model/modelAccess';
 import { totalExperts } from '../experiment/expertMap';
 import { latestCheckpoint, type Checkpoint } from '../train/checkpoint';
 import { expertMapOf } from '../train/expertsOf';
-import { modelAccess } from '../train/modelAccess';
 import { taskWeights } from '../train/sampler';
 import { trainInRunFolder } from '../train/trainLoop';
 import type { JobContext } from './context';
@@ -54,7 +54,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({
       runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,
-      buildLogits: base.buildLogits, sessionOptions: engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m)), resume: resumed?.checkpoint,
+      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m)), resume: resumed?.checkpoint,
     });
     const summary = {
       steps: result.steps, finalLoss: result.finalLoss, trainableParams: result.trainableParams, totalExperts: totalExperts(adapter.experts),

@@ -49,6 +49,11 @@ function checkUnsupportedFeatures(c: RawConfig, file: string): void {
   if (c.attention_bias === true && c.model_type !== 'qwen2') throw new ModelFileError(file, 'attention_bias true (biases on q/k/v and o_proj) is not supported; Qwen2-style q/k/v biases are');
   if (c.mlp_bias === true) throw new ModelFileError(file, 'mlp_bias true is not supported');
   if (typeof c.head_dim === 'number' && !Number.isInteger(c.head_dim / 2)) throw new ModelFileError(file, `head_dim ${c.head_dim} must be even for RoPE`);
+  // Scaled RoPE (Llama 3.1 "llama3", "linear", "dynamic", YaRN) changes every frequency; silently ignoring it would give wrong logits.
+  const scaling = c.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
+  if (scaling && (scaling.rope_type ?? scaling.type) !== 'default') {
+    throw new ModelFileError(file, `rope_scaling ${JSON.stringify(scaling)} is not supported (only plain RoPE: rope_scaling null)`);
+  }
 }
 
 /** Llama 3 lists several EOS ids; the first is the one generation stops on by default. */
@@ -57,8 +62,10 @@ function firstId(value: unknown, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
 }
 
-/** config.json for a ModelConfig with the half-split RoPE layout Hugging Face checkpoints use. */
-export function hfConfigJson(config: ModelConfig): RawConfig {
+const TORCH_DTYPE = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' } as const;
+
+/** config.json for a ModelConfig with the half-split RoPE layout Hugging Face checkpoints use; `dtype`: how the weights are stored. */
+export function hfConfigJson(config: ModelConfig, dtype: keyof typeof TORCH_DTYPE = 'F32'): RawConfig {
   const modelType = config.attentionBias ? 'qwen2' : (SUPPORTED_MODEL_TYPES as readonly string[]).includes(config.modelType) ? config.modelType : 'llama';
   const architectures = { llama: 'LlamaForCausalLM', qwen2: 'Qwen2ForCausalLM', mistral: 'MistralForCausalLM' }[modelType];
   return {
@@ -79,6 +86,6 @@ export function hfConfigJson(config: ModelConfig): RawConfig {
     bos_token_id: config.bosTokenId,
     eos_token_id: config.eosTokenId,
     ...(modelType === 'llama' ? { attention_bias: false } : {}),
-    torch_dtype: 'float32',
+    torch_dtype: TORCH_DTYPE[dtype],
   };
 }

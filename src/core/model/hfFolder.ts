@@ -78,7 +78,7 @@ export interface HfSaveOptions {
 export function saveHfFolder(model: LoadedModel, dir: string, options: HfSaveOptions = {}): string {
   const half = withRopeLayout(model, 'half');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, CONFIG_FILE), JSON.stringify(hfConfigJson(half.config), null, 2) + '\n');
+  fs.writeFileSync(path.join(dir, CONFIG_FILE), JSON.stringify(hfConfigJson(half.config, options.dtype), null, 2) + '\n');
   const entries = [...half.tensors];
   const perShard = options.tensorsPerShard;
   if (!perShard || entries.length <= perShard) {

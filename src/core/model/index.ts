@@ -12,7 +12,7 @@ export { locateHfModel, readHfConfigFile, saveHfFolder } from './hfFolder';
 export type { HfSaveOptions } from './hfFolder';
 export { llama2cConfig, llama2cProblems, locateLlama2c, readLlama2cHeader, saveLlama2c } from './llama2c';
 export type { Llama2cHeader } from './llama2c';
-export { describeModel, detectFormat, loadModel, locateCheckpoint, modelFacts } from './load';
+export { describeModel, detectFormat, loadModel, locateCheckpoint, modelFacts, readArchitecture } from './load';
 export type { FormatChoice, LocatedCheckpoint, ModelDescription } from './load';
 export { randomModel, seededUniform, tinyConfig } from './tinyModel';
 export { decodeContinuation } from './tokenizer/types';

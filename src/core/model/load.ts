@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import type { ModelFacts } from '../experiment/facts';
 import { allModules, type ModelConfig, type ModelFormat } from './config';
 import { ModelFileError } from './errors';
-import { locateHfModel } from './hfFolder';
-import { parseHfConfig } from './hfConfig';
+import { locateHfModel, readHfConfigFile } from './hfFolder';
 import { llama2cConfig, locateLlama2c, readLlama2cHeader } from './llama2c';
 import { openForReading, readTensor, type TensorLocation, type WeightTensor } from './safetensors';
 import { weightSpecs, type LoadedModel } from './weights';
@@ -91,18 +90,5 @@ export function loadModel(modelPath: string, format: FormatChoice = 'auto'): Loa
  */
 export function readArchitecture(modelPath: string, format: FormatChoice = 'auto'): ModelConfig {
   const actual = format === 'auto' ? detectFormat(modelPath) : format;
-  if (actual === 'llama2c') return llama2cConfig(readLlama2cHeader(modelPath));
-  const file = path.join(modelPath, 'config.json');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ModelFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    return parseHfConfig(JSON.parse(text), file);
-  } catch (error) {
-    if (error instanceof ModelFileError) throw error;
-    throw new ModelFileError(file, `is not valid JSON (${(error as Error).message})`);
-  }
+  return actual === 'llama2c' ? llama2cConfig(readLlama2cHeader(modelPath)) : readHfConfigFile(modelPath);
 }

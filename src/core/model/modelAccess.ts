@@ -11,7 +11,7 @@ import type { AdapterValues } from '../train/evalLoss';
 import type { LogitsBuilder } from '../train/trainGraph';
 import { buildDecoder } from './decoder/decoder';
 import { KvCacheGenerator } from './decoder/generator';
-import type { AdapterInstaller } from './decoder/sessions';
+import { sessionForModel, type AdapterInstaller } from './decoder/sessions';
 import { frozenWeights, type ModelWeights } from './decoder/weightSource';
 import { locateCheckpoint } from './load';
 import { defaultTokenizerPath, loadTokenizer } from './tokenizer/load';
@@ -92,6 +92,7 @@ export const modelAccess: ModelAccess = {
       path: located.path,
       padId: tokenizer?.padId ?? located.config.eosTokenId,
       buildLogits: logitsBuilderOf(located),
+      openSession: (g, options) => sessionForModel(g, located, options),
       decode: (ids) => (tokenizer ? tokenizer.decode(ids) : ids.join(' ')),
       createGenerator: (adapter, options) => createGenerator(located, adapter, options),
     };

@@ -8,10 +8,13 @@ export type NormMethod = 'ghost' | 'direct';
  * Ghost norm: ||sum_t delta_t x_t^T||^2 = sum_{t,s} (delta_t . delta_s)(x_t . x_s); never materialises dW.
  * Padded positions need no mask: their labels are -100, so delta is exactly zero there.
  */
-export function ghostNormSquared(g: Graph, x: Tensor, delta: Tensor): Tensor {
-  const gramX = g.matmul(x, g.transpose(x, [0, 2, 1]));
-  const gramDelta = g.matmul(delta, g.transpose(delta, [0, 2, 1]));
-  return g.reduceSum(g.mul(gramX, gramDelta), [1, 2], false);
+export function ghostNormSquared(g: Graph, x: Tensor, delta: Tensor, gramX: Tensor = gram(g, x)): Tensor {
+  return g.reduceSum(g.mul(gramX, gram(g, delta)), [1, 2], false);
+}
+
+/** Per-example Gram matrix a a^T [B, T, T] of a [B, T, d]; projections of the same x share it. */
+export function gram(g: Graph, a: Tensor): Tensor {
+  return g.matmul(a, g.transpose(a, [0, 2, 1]));
 }
 
 /** Direct form: dW_b = delta_b^T x_b [B, d_out, d_in], then the sum of its squares per example. */

@@ -2,9 +2,9 @@
 import type { EngineSessionOptions } from '../engine';
 import type { LoadedExperiment } from '../experiment/load';
 import type { ModelConfig } from '../model/config';
-import type { EncodedExample } from './batch';
+import type { EncodedExample } from '../data';
 import type { AdapterValues } from './evalLoss';
-import type { LogitsBuilder } from './trainGraph';
+import type { LogitsBuilder, SessionOpener } from './trainGraph';
 
 export interface Generator {
   /** Greedy continuation of `promptIds` (KV cache), stopping at EOS or after maxNewTokens; returns the new ids. */
@@ -18,6 +18,8 @@ export interface BaseModel {
   path: string;
   padId: number;
   buildLogits: LogitsBuilder;
+  /** Sessions over graphs built with buildLogits (a checkpoint's weights read in place); absent: in memory. */
+  openSession?: SessionOpener;
   decode(ids: readonly number[]): string;
   createGenerator(adapter: AdapterValues | undefined, options: EngineSessionOptions): Promise<Generator>;
 }

@@ -2,8 +2,8 @@
 // into a temporary folder and renamed into place, so a killed process never leaves a half-written step.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { encodeSafetensors, readSafetensors, type WeightTensor } from '../model/safetensors';
 import type { AdamWState, ParamSet } from './adamw';
-import { encodeSafetensors, readSafetensorsF32, type F32Tensor } from './f32Safetensors';
 import type { SamplerState } from './sampler';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -32,7 +32,7 @@ export interface Checkpoint {
   optimizer: AdamWState;
 }
 
-function asTensors(set: ParamSet, shapes: Record<string, number[]>, prefix = ''): Map<string, F32Tensor> {
+function asTensors(set: ParamSet, shapes: Record<string, number[]>, prefix = ''): Map<string, WeightTensor> {
   return new Map([...set].map(([name, data]) => [`${prefix}${name}`, { dims: shapes[name], data }]));
 }
 
@@ -54,9 +54,9 @@ export function writeCheckpoint(runDir: string, params: ParamSet, optimizer: Ada
   const temp = path.join(root, `.step-${state.step}.${process.pid}.tmp`);
   fs.rmSync(temp, { recursive: true, force: true });
   fs.mkdirSync(temp);
-  writeSynced(path.join(temp, ADAPTER_FILE), encodeSafetensors(asTensors(params, state.shapes), { format: 'pt' }));
+  writeSynced(path.join(temp, ADAPTER_FILE), encodeSafetensors(asTensors(params, state.shapes)));
   const moments = new Map([...asTensors(optimizer.expAvg, state.shapes, 'exp_avg/'), ...asTensors(optimizer.expAvgSq, state.shapes, 'exp_avg_sq/')]);
-  writeSynced(path.join(temp, OPTIMIZER_FILE), encodeSafetensors(moments, { step: String(optimizer.step) }));
+  writeSynced(path.join(temp, OPTIMIZER_FILE), encodeSafetensors(moments, { metadata: { step: String(optimizer.step) } }));
   // state.json last: its presence marks the folder complete even on file systems without atomic folder renames.
   writeSynced(path.join(temp, STATE_FILE), JSON.stringify({ ...state, savedAt: new Date().toISOString() }, null, 2) + '\n');
   if (fs.existsSync(finalDir)) {
@@ -102,8 +102,8 @@ export function readCheckpoint(dir: string): Checkpoint {
   } catch (error) {
     throw new Error(`${statePath}: cannot be read (${(error as Error).message}); resume from an earlier checkpoint or start a new run`);
   }
-  const adapter = readSafetensorsF32(path.join(dir, ADAPTER_FILE)).tensors;
-  const { tensors: moments, metadata } = readSafetensorsF32(path.join(dir, OPTIMIZER_FILE));
+  const adapter = readSafetensors(path.join(dir, ADAPTER_FILE)).tensors;
+  const { tensors: moments, metadata } = readSafetensors(path.join(dir, OPTIMIZER_FILE));
   const params: ParamSet = new Map();
   const expAvg: ParamSet = new Map();
   const expAvgSq: ParamSet = new Map();

@@ -1,10 +1,11 @@
 // Held-out loss: a forward-only graph (base model, or base + adapter without dropout) scoring examples in batches.
-import { crossEntropy, EngineSession, Graph, type EngineSessionOptions } from '../engine';
+import { crossEntropy, Graph, type EngineSession, type EngineSessionOptions } from '../engine';
 import { AdapterGraph } from '../model/adapters/adapterGraph';
 import type { AdaptedModule, LoraMoeConfig } from '../model/adapters/config';
 import type { ParamSet } from './adamw';
-import { collate, type EncodedExample } from './batch';
-import type { LogitsBuilder } from './trainGraph';
+import type { EncodedExample } from '../data';
+import { collate } from './batch';
+import { openInMemory, type LogitsBuilder, type SessionOpener } from './trainGraph';
 
 export interface AdapterValues {
   config: LoraMoeConfig;
@@ -16,7 +17,7 @@ export interface AdapterValues {
 export class LossScorer {
   private constructor(private readonly session: EngineSession, private readonly feedsOfParams: Record<string, { dtype: 'float32'; dims: number[]; data: Float32Array }>) {}
 
-  static async create(buildLogits: LogitsBuilder, adapter: AdapterValues | undefined, options: EngineSessionOptions): Promise<LossScorer> {
+  static async create(buildLogits: LogitsBuilder, adapter: AdapterValues | undefined, options: EngineSessionOptions, openSession: SessionOpener = openInMemory): Promise<LossScorer> {
     const g = new Graph('eval_loss');
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
     const labels = g.input('labels', 'int64', ['batch', 'seq']);
@@ -31,7 +32,7 @@ export class LossScorer {
       if (!data) throw new Error(`adapter tensor ${spec.name} has no values`);
       feeds[spec.name] = { dtype: 'float32', dims: [...spec.dims], data };
     }
-    return new LossScorer(await EngineSession.fromGraph(g, options), feeds);
+    return new LossScorer(await openSession(g, options), feeds);
   }
 
   /** Summed token loss and scored-token count of each example. */

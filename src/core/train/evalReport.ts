@@ -2,7 +2,11 @@
 import type { MetricEvent } from '../jobs/context';
 
 export interface TaskEvaluation {
-  accuracy: number;
+  /**
+   * Share of examples whose extracted answer equals the gold one; null when the test data has no answer text
+   * (pre-tokenized records): accuracy is n/a there, the held-out loss still counts.
+   */
+  accuracy: number | null;
   /** Mean token loss over the scored tokens of the held-out examples. */
   loss: number;
   examples: number;
@@ -11,7 +15,8 @@ export interface TaskEvaluation {
 
 export interface EvalReport {
   tasks: Record<string, TaskEvaluation>;
-  average: { accuracy: number; loss: number; examples: number; correct: number };
+  /** Accuracy averages the tasks that have one (null when none has); loss averages every task. */
+  average: { accuracy: number | null; loss: number; examples: number; correct: number };
   /** The training run (or exported adapter folder) evaluated; null for the base model alone. */
   adapter: string | null;
   model: string;
@@ -19,21 +24,30 @@ export interface EvalReport {
   createdAt: string;
 }
 
-/** One task's figures from per-example results. */
+/** One task's figures from per-example results; `correct` holds only the examples that have a gold answer. */
 export function taskEvaluation(correct: readonly boolean[], losses: readonly { lossSum: number; tokens: number }[]): TaskEvaluation {
   const lossSum = losses.reduce((a, l) => a + l.lossSum, 0);
   const tokens = losses.reduce((a, l) => a + l.tokens, 0);
   const hits = correct.filter(Boolean).length;
-  return { accuracy: correct.length > 0 ? hits / correct.length : 0, loss: tokens > 0 ? lossSum / tokens : NaN, examples: correct.length, correct: hits };
+  return { accuracy: correct.length > 0 ? hits / correct.length : null, loss: tokens > 0 ? lossSum / tokens : NaN, examples: losses.length, correct: hits };
+}
+
+function meanOf(values: readonly number[]): number | null {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
 /** The average row is the unweighted mean over tasks (as the paper's tables), counts are totals. */
 export function evalReport(tasks: Record<string, TaskEvaluation>, adapter: string | null, model: string, maxNewTokens: number): EvalReport {
   const rows = Object.values(tasks);
-  const mean = (pick: (t: TaskEvaluation) => number) => (rows.length > 0 ? rows.reduce((a, t) => a + pick(t), 0) / rows.length : 0);
+  const accuracies = rows.map((t) => t.accuracy).filter((a): a is number => a !== null);
   return {
     tasks,
-    average: { accuracy: mean((t) => t.accuracy), loss: mean((t) => t.loss), examples: rows.reduce((a, t) => a + t.examples, 0), correct: rows.reduce((a, t) => a + t.correct, 0) },
+    average: {
+      accuracy: meanOf(accuracies),
+      loss: meanOf(rows.map((t) => t.loss)) ?? 0,
+      examples: rows.reduce((a, t) => a + t.examples, 0),
+      correct: rows.reduce((a, t) => a + t.correct, 0),
+    },
     adapter,
     model,
     maxNewTokens,
@@ -41,6 +55,7 @@ export function evalReport(tasks: Record<string, TaskEvaluation>, adapter: strin
   };
 }
 
-export function evalTaskEvent(task: string, e: TaskEvaluation): MetricEvent {
-  return { type: 'eval-task', task, accuracy: e.accuracy, loss: e.loss, examples: e.examples };
+/** The task's metric event; none for a task without an accuracy (its figures are in eval.json). */
+export function evalTaskEvent(task: string, e: TaskEvaluation): MetricEvent | undefined {
+  return e.accuracy === null ? undefined : { type: 'eval-task', task, accuracy: e.accuracy, loss: e.loss, examples: e.examples };
 }

@@ -1,4 +1,4 @@
-import { deriveSeed, TrainRandom } from './random';
+import { deriveSeed, SeededRandom } from '../data';
 
 /** Where the sampler stands: enough to continue the same sequence after a resume. */
 export interface SamplerState {
@@ -21,7 +21,7 @@ export interface SampledExample {
  * so a resumed sampler rebuilds it from the cursor alone.
  */
 export class MultiTaskSampler {
-  private readonly random: TrainRandom;
+  private readonly random: SeededRandom;
   private readonly cursors: { epoch: number; index: number }[];
   private readonly orders = new Map<number, { epoch: number; order: number[] }>();
   private readonly cumulative: number[];
@@ -32,7 +32,7 @@ export class MultiTaskSampler {
     const total = weights.reduce((a, b) => a + b, 0);
     let running = 0;
     this.cumulative = weights.map((w) => (running += w / total));
-    this.random = state ? TrainRandom.restore(state.random) : new TrainRandom(deriveSeed(seed, 0x7a5c));
+    this.random = state ? SeededRandom.restore(state.random) : new SeededRandom(deriveSeed(seed, 0x7a5c));
     this.cursors = state ? state.cursors.map((c) => ({ ...c })) : sizes.map(() => ({ epoch: 0, index: 0 }));
     if (this.cursors.length !== sizes.length) throw new Error(`sampler: the checkpoint has ${this.cursors.length} tasks, the experiment ${sizes.length}`);
   }
@@ -62,7 +62,7 @@ export class MultiTaskSampler {
   private orderOf(task: number, epoch: number): number[] {
     const cached = this.orders.get(task);
     if (cached && cached.epoch === epoch) return cached.order;
-    const order = new TrainRandom(deriveSeed(this.seed, task + 1, epoch)).permutation(this.sizes[task]);
+    const order = new SeededRandom(deriveSeed(this.seed, task + 1, epoch)).permutation(this.sizes[task]);
     this.orders.set(task, { epoch, order });
     return order;
   }

@@ -10,6 +10,11 @@ export type ProjectionHook = (module: string, x: Tensor, base: Tensor) => Tensor
 /** Builds logits [batch, seq, vocab] for `inputIds`, passing every projection through `hook` when given. */
 export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionHook) => Tensor;
 
+/** Opens a session over a graph that holds the model's weights (BaseModel.openSession; default: in memory). */
+export type SessionOpener = (g: Graph, options: EngineSessionOptions) => Promise<EngineSession>;
+
+export const openInMemory: SessionOpener = (g, options) => EngineSession.fromGraph(g, options);
+
 export const FEED = { inputIds: 'input_ids', labels: 'labels', tokenMask: 'token_mask' } as const;
 export const FETCH = { loss: 'loss', ceLoss: 'ce_loss', exampleLossSum: 'example_loss_sum' } as const;
 
@@ -59,9 +64,11 @@ export function buildTrainGraph(config: LoraMoeConfig, modules: readonly Adapted
   return { g, adapters, gradientNames, loads, dropoutInputs };
 }
 
-export async function createTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, sessionOptions: EngineSessionOptions): Promise<TrainGraph> {
+export async function createTrainGraph(
+  config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, sessionOptions: EngineSessionOptions, openSession: SessionOpener = openInMemory,
+): Promise<TrainGraph> {
   const built = buildTrainGraph(config, modules, buildLogits);
-  const session = await EngineSession.fromGraph(built.g, sessionOptions);
+  const session = await openSession(built.g, sessionOptions);
   const fetch = [FETCH.loss, FETCH.ceLoss, FETCH.exampleLossSum, ...built.gradientNames.values(), ...built.loads.flatMap((l) => (l.selection ? [l.meanGate, l.selection] : [l.meanGate]))];
   return { session, adapters: built.adapters, gradientNames: built.gradientNames, dropoutInputs: built.dropoutInputs, loads: built.loads, fetch };
 }

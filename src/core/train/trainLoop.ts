@@ -1,6 +1,7 @@
 // The training loop inside a run folder: fresh start or resume, events per step, checkpoints, cancel, export.
 import { JobCancelledError, type JobContext } from '../jobs/context';
 import type { TrainingSettings } from '../experiment/types';
+import { deriveSeed, SeededRandom } from '../data';
 import type { EngineSessionOptions } from '../engine';
 import type { ModelConfig } from '../model/config';
 import { adaptedModules, type LoraMoeConfig } from '../model/adapters/config';
@@ -8,9 +9,8 @@ import { writeAdapterFiles } from '../model/adapters/files';
 import { adapterParamSpecs, initialParams } from '../model/adapters/params';
 import { AdamW, type ParamSet } from './adamw';
 import { removeStaleTemporaries, writeCheckpoint, type Checkpoint } from './checkpoint';
-import { deriveSeed, TrainRandom } from './random';
 import { MultiTaskSampler } from './sampler';
-import { createTrainGraph, type LogitsBuilder } from './trainGraph';
+import { createTrainGraph, type LogitsBuilder, type SessionOpener } from './trainGraph';
 import { NonFiniteLossError, Trainer, type StepReport, type TaskData } from './trainer';
 
 export interface TrainRunInputs {
@@ -25,6 +25,7 @@ export interface TrainRunInputs {
   padId: number;
   buildLogits: LogitsBuilder;
   sessionOptions: EngineSessionOptions;
+  openSession?: SessionOpener;
   resume?: Checkpoint;
 }
 
@@ -41,7 +42,7 @@ export interface TrainResult {
 interface Resumable {
   trainer: Trainer;
   sampler: MultiTaskSampler;
-  dropoutRandom: TrainRandom;
+  dropoutRandom: SeededRandom;
   optimizer: AdamW;
   params: ParamSet;
   shapes: Record<string, number[]>;
@@ -56,7 +57,7 @@ function prepare(inputs: TrainRunInputs, graph: Awaited<ReturnType<typeof create
   const optimizer = new AdamW({ betas: settings.betas, eps: settings.eps, weightDecay: settings.weightDecay }, params, resume?.optimizer);
   const sizes = inputs.tasks.map((t) => t.examples.length);
   const sampler = new MultiTaskSampler(settings.seed, sizes, inputs.weights, resume?.state.sampler);
-  const dropoutRandom = resume ? TrainRandom.restore(resume.state.dropoutRandom) : new TrainRandom(deriveSeed(settings.seed, 0xd0));
+  const dropoutRandom = resume ? SeededRandom.restore(resume.state.dropoutRandom) : new SeededRandom(deriveSeed(settings.seed, 0xd0));
   const trainer = new Trainer({ graph, settings, dropout: inputs.config.dropout, tasks: inputs.tasks, padId: inputs.padId, params, shapes, optimizer, sampler, dropoutRandom }, resume?.state.step ?? 0);
   return { trainer, sampler, dropoutRandom, optimizer, params, shapes };
 }
@@ -65,7 +66,7 @@ export async function trainInRunFolder(inputs: TrainRunInputs): Promise<TrainRes
   const { ctx, settings, runDir } = inputs;
   removeStaleTemporaries(runDir);
   const modules = adaptedModules(inputs.config, inputs.model);
-  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions);
+  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions, inputs.openSession);
   try {
     const run = prepare(inputs, graph);
     const trainableParams = adapterParamSpecs(inputs.config, modules).reduce((s, p) => s + p.dims[0] * p.dims[1], 0);

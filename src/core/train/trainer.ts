@@ -1,12 +1,12 @@
 // One optimiser step: micro-batches through the training graph, summed gradients, clipping, AdamW.
 import type { RouterLoad } from '../jobs/context';
 import type { TrainingSettings } from '../experiment/types';
+import type { EncodedExample, SeededRandom } from '../data';
 import type { HostTensor } from '../engine';
 import { accumulate, AdamW, clipGradNorm, zerosLike, type ParamSet } from './adamw';
-import { collate, dropoutMask, type EncodedExample, type MicroBatch } from './batch';
+import { collate, dropoutMask, type MicroBatch } from './batch';
 import { learningRateAt } from './schedule';
 import type { MultiTaskSampler } from './sampler';
-import type { TrainRandom } from './random';
 import type { TrainGraph } from './trainGraph';
 
 export interface TaskData {
@@ -43,7 +43,7 @@ export interface TrainerParts {
   shapes: Record<string, number[]>;
   optimizer: AdamW;
   sampler: MultiTaskSampler;
-  dropoutRandom: TrainRandom;
+  dropoutRandom: SeededRandom;
 }
 
 export class Trainer {

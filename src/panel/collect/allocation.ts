@@ -1,6 +1,6 @@
 // An expert map → experts per layer stacked by module type, with totals and parameters vs plain LoRA. Pure.
-import { loraParametersPerRank } from '../../core/experiment/allocation/accounting';
-import { summarize, type PlanModel } from '../../core/experiment/planner';
+import { loraParams } from '../../core/algo';
+import { candidateModules, summarize, type PlanModel } from '../../core/experiment/planner';
 import type { AdapterSettings, ExpertMap } from '../../core/experiment/types';
 import { MODULE_TYPES, parseModuleName } from '../../core/model/config';
 import type { AllocationView } from '../../protocol/webview';
@@ -30,7 +30,7 @@ export function collectAllocation({ title, map, adapter, model }: AllocationInpu
     experts[types.indexOf(parsed.type)][layers.indexOf(parsed.layer)] += n;
   }
   const summary = summarize(model, adapter, map);
-  const plain = model ? loraParametersPerRank(model.config, adapter.targetModules) * adapter.rank : undefined;
+  const plain = model ? loraParams(model.config, candidateModules(model, adapter, undefined), adapter.rank) : undefined;
   return {
     title, layers, types: [...types], experts, rank: adapter.rank,
     totalExperts: summary.totalExperts, modulesWithAdapters: summary.modulesWithAdapters,

@@ -1,6 +1,5 @@
 // Sensitivity tables → heatmaps (layers × module types), per task and summed over tasks. Pure.
-import { summedNormalisedScores } from '../../core/experiment/allocation/sensitivity';
-import type { SensitivityTable } from '../../core/experiment/planner';
+import { summedNormalisedScores, type SensitivityTable } from '../../core/algo';
 import { MODULE_TYPES, parseModuleName } from '../../core/model/config';
 import type { HeatmapView, SensitivityView } from '../../protocol/webview';
 

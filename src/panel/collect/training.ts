@@ -34,9 +34,14 @@ function taskLossSeries(steps: readonly TrainStep[]): Record<string, (number | n
   return Object.fromEntries(tasks.map((task) => [task, steps.map((s) => s.taskLoss[task] ?? null)]));
 }
 
-/** The selected run (default: newest) in detail and the `compare` runs' total loss; undefined without training runs. */
+/** Without a choice: the newest running run, else the newest that succeeded, else the newest. */
+function defaultRun(runs: readonly TrainingRunInput[]): TrainingRunInput | undefined {
+  return runs.find((r) => r.status === 'running') ?? runs.find((r) => r.status === 'succeeded') ?? runs[0];
+}
+
+/** The selected run (default: see defaultRun) in detail and the `compare` runs' total loss; undefined without training runs. */
 export function collectTraining(runs: readonly TrainingRunInput[], selected?: string, compare: readonly string[] = [], maxPoints = 1000): TrainingView | undefined {
-  const run = runs.find((r) => r.id === selected) ?? runs[0];
+  const run = runs.find((r) => r.id === selected) ?? defaultRun(runs);
   if (!run) return undefined;
   const all = trainSteps(run.events);
   const steps = pick(all, sampleIndices(all.length, maxPoints));

@@ -1,5 +1,6 @@
 // End to end: `smoe demo --quick` through the CLI entry in a child process — interrupted with Ctrl-C
-// (SIGINT) after the base model is built, resumed to completion, then run once more (everything skipped).
+// (SIGINT) while the first adapter trains, resumed to completion (the training continues from its
+// checkpoint), then run once more (everything skipped).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,17 +46,23 @@ describe('smoe demo --quick, end to end', () => {
     const env = { ...process.env, HOME: root, XDG_CACHE_HOME: path.join(root, 'cache'), SMOE_CACHE_DIR: '' };
     const args = ['demo', '--quick', '--out', out, '--device', 'cpu'];
 
-    const first = await runCli(args, env, /\[3\/\d+\] probe sensitivity/);
+    // Non-TTY progress prints a line per tenth: stop once the first adapter is past its first checkpoint.
+    const first = await runCli(args, env, /train \[vote\]\s+\[[#.]+\] ([4-9]\d|1[01]\d)\/120/);
     assert.equal(first.code, 130, `interrupted run exits 130\n${first.stderr}`);
     assert.match(first.stderr, /Run the same command again to resume/);
     const afterStop = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
-    assert.ok(afterStop.phases.workspace && afterStop.phases.pretrain, 'completed phases kept');
-    assert.equal(afterStop.phases.probe, undefined, 'the interrupted phase is not recorded');
+    for (const id of ['workspace', 'pretrain', 'probe', 'evaluate:base', 'allocate']) assert.ok(afterStop.phases[id], `${id} kept`);
+    // Training is fast: the signal may land in the vote training or just after it, in the next one.
+    const interrupted = Object.keys(afterStop.started).find((id) => id.startsWith('train:'));
+    assert.ok(interrupted, `an interrupted training run is remembered: ${JSON.stringify(afterStop.started)}`);
+    assert.equal(afterStop.phases[interrupted], undefined, 'the interrupted phase is not recorded as done');
+    const interruptedRun = afterStop.started[interrupted];
 
     const second = await runCli(args, env);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /\[1\/\d+\] write workspace.*already done, skipped/);
     assert.match(second.stderr, /\[2\/\d+\] pre-train the base model.*already done, skipped/);
+    assert.match(second.stderr, /resuming from .*checkpoint|no checkpoint in the run yet/);
     assert.match(second.stdout, /^model\s+trainable\s+experts\s+copy acc loss/m);
     for (const label of ['base model \\(no adapter\\)', 'plain LoRA', 'uniform experts', 'LoRA-SMoE \\(vote\\)']) {
       assert.match(second.stdout, new RegExp(`^${label}\\s+[\\d,]+`, 'm'), label);
@@ -66,6 +73,7 @@ describe('smoe demo --quick, end to end', () => {
     assert.match(report, /id="chart-accuracy"/);
     assert.match(report, /<table class="heatmap">/);
     const state = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
+    assert.equal(state.phases[interrupted].runDir, interruptedRun, 'training resumed in its own run folder');
     for (const id of ['probe', 'evaluate:base', 'train:vote', 'train:uniform', 'train:lora', 'evaluate:vote', 'evaluate:uniform', 'evaluate:lora']) {
       const runDir = path.join(out, state.phases[id].runDir);
       assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'succeeded', id);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  describeModel, loadModel, modelFacts, randomModel, saveHfFolder, saveLlama2c, tinyConfig, withRopeLayout, type LoadedModel,
+  describeModel, loadModel, modelFacts, randomModel, readArchitecture, saveHfFolder, saveLlama2c, tinyConfig, withRopeLayout, type LoadedModel,
 } from '../../../src/core/model';
 import { sharedFile, tempDir } from './helpers';
 
@@ -62,6 +62,9 @@ test('describeModel reads headers only and lists the seven modules of every laye
   assert.equal(described.modules[0], 'model.layers.0.self_attn.q_proj');
   assert.equal(described.modules[20], 'model.layers.2.mlp.down_proj');
   assert.deepEqual(modelFacts(path.join(dir, 'nope')), { status: 'missing', detail: `${path.join(dir, 'nope')} does not exist` });
+  fs.rmSync(path.join(dir, 'model.safetensors'));
+  assert.equal(readArchitecture(dir).numLayers, 3, 'config.json alone is enough for the architecture');
+  assert.throws(() => describeModel(dir), /has config\.json but neither model\.safetensors nor model\.safetensors\.index\.json/);
 });
 
 function brokenHfFolder(edit: (dir: string) => void): string {
@@ -87,6 +90,8 @@ test('errors name the file and the tensor or field', () => {
   saveHfFolder({ ...randomModel(tinyConfig({ tieWordEmbeddings: true })) }, path.join(missingTensor, 'tmp'));
   fs.renameSync(path.join(missingTensor, 'tmp', 'model.safetensors'), path.join(missingTensor, 'model.safetensors'));
   assert.throws(() => loadModel(missingTensor), /model\.safetensors: missing tensor lm_head\.weight/);
+  const scaled = brokenHfFolder(editConfig({ rope_scaling: { rope_type: 'llama3', factor: 8 } }));
+  assert.throws(() => describeModel(scaled), /config\.json: rope_scaling .*llama3.* is not supported/);
   const facts = modelFacts(unsupported);
   assert.equal(facts.status, 'unreadable');
 });

@@ -1,39 +1,19 @@
-// Finite differences of the full decoder (attention, RoPE, SwiGLU, RMSNorm, LM head, shifted cross-entropy)
-// with LoRA-MoE adapters on all seven projections: both styles, n in {1, 3}, top-k 1 and 2, float64.
+// Finite differences of the model layer's decoder (attention, RoPE, SwiGLU, RMSNorm, LM head, shifted cross-entropy)
+// with LoRA-MoE adapters on all seven projections through its adapt hook: both styles, n in {1, 3}, top-k 1 and 2, float64.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossEntropy, Graph, type HostTensor, type Tensor } from '../../../src/core/engine';
+import { crossEntropy, Graph, type HostTensor } from '../../../src/core/engine';
 import { AdapterGraph } from '../../../src/core/model/adapters/adapterGraph';
 import { adaptedModules, loraMoeConfig, trainableParamsByFormula } from '../../../src/core/model/adapters/config';
-import { allModules, type ModelConfig } from '../../../src/core/model/config';
+import { allModules, tinyConfig, type ModelConfig } from '../../../src/core/model';
 import type { AdapterStyle } from '../../../src/core/experiment/types';
-import { decoderLogits } from '../../../src/core/train/stopgap/decoder';
 import { checkGradients, int64Tensor, randomTensor, rng } from '../engine/gradcheck';
+import { decoderLogitsIn } from './toyDecoder';
 
-const CONFIG: ModelConfig = {
-  modelType: 'llama', vocabSize: 11, hiddenSize: 8, intermediateSize: 12, numLayers: 2, numHeads: 2, numKvHeads: 1, headDim: 4,
-  rmsNormEps: 1e-6, ropeTheta: 10000, ropeLayout: 'half', tieWordEmbeddings: false, attentionBias: false, maxPositions: 16, bosTokenId: 1, eosTokenId: 2,
-};
-
-function frozenWeights(g: Graph, random: () => number): (name: string) => Tensor {
-  const made = new Map<string, Tensor>();
-  return (name) => {
-    if (!made.has(name)) {
-      const dims = weightDims(name);
-      const data = name.includes('norm') ? Float64Array.from({ length: dims[0] }, () => 0.8 + 0.4 * random()) : randomTensor(dims, random, -0.5, 0.5).data;
-      made.set(name, g.initializer(name, { dtype: 'float64', dims, data }));
-    }
-    return made.get(name) as Tensor;
-  };
-}
-
-function weightDims(name: string): number[] {
-  const { hiddenSize: d, intermediateSize: f, vocabSize: v } = CONFIG;
-  if (name.includes('norm')) return [d];
-  if (name === 'model.embed_tokens.weight' || name === 'lm_head.weight') return [v, d];
-  const dims: Record<string, number[]> = { q_proj: [8, d], k_proj: [4, d], v_proj: [4, d], o_proj: [d, 8], gate_proj: [f, d], up_proj: [f, d], down_proj: [d, f] };
-  return dims[/(\w+_proj)\.weight$/.exec(name)![1]];
-}
+/** Two layers with grouped-query attention (2 query heads share 1 key/value head). */
+const CONFIG: ModelConfig = tinyConfig({
+  vocabSize: 11, hiddenSize: 8, intermediateSize: 12, numLayers: 2, numHeads: 2, numKvHeads: 1, headDim: 4, rmsNormEps: 1e-6, maxPositions: 16,
+});
 
 async function check(style: AdapterStyle, n: number, topK: number): Promise<void> {
   const random = rng(100 + n * 10 + topK);
@@ -45,7 +25,7 @@ async function check(style: AdapterStyle, n: number, topK: number): Promise<void
   const labels = g.input('labels', 'int64', [2, 5]);
   const tokenMask = g.input('token_mask', 'float64', [2, 5]);
   const adapters = new AdapterGraph(g, config, modules, { dtype: 'float64', training: true, tokenMask });
-  const logits = decoderLogits(g, ids, CONFIG, frozenWeights(g, random), (m, x, b) => adapters.apply(m, x, b));
+  const logits = decoderLogitsIn('float64', 7, CONFIG)(g, ids, (m, x, b) => adapters.apply(m, x, b));
   adapters.checkAllApplied();
   assert.equal(adapters.trainableParameterCount(), trainableParamsByFormula(config, CONFIG));
   const { loss: ce } = crossEntropy(g, logits, labels, { shift: true });

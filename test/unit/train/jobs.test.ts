@@ -18,7 +18,8 @@ function context(events: MetricEvent[] = []): JobContext {
   return { ...silentReporter, signal: new AbortController().signal, metric: (e) => events.push(e) };
 }
 
-// Threshold: 40 steps at lr 5e-2 must cut the held-out loss of each task by at least 25 % (measured: ~35 %, 6.1 -> 3.9).
+// Threshold: 40 steps at lr 5e-2 must cut the held-out loss of each task by at least 25 % (measured on the model layer's
+// decoder and tokenization: parity 5.97 -> 2.55, bigger 5.77 -> 2.57, ~56 %).
 const REQUIRED_DROP = 0.25;
 
 test('training lowers the held-out loss of every task; eval.json for before and after; export round trip', async () => {

@@ -4,20 +4,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildTokenizer } from '../../../src/core/demo/tokenizer';
-import { encodeSafetensors, type F32Tensor } from '../../../src/core/train/f32Safetensors';
-import { deriveSeed, TrainRandom } from '../../../src/core/train/random';
+import { deriveSeed, SeededRandom } from '../../../src/core/data';
+import { randomModel, saveHfFolder, tinyConfig } from '../../../src/core/model';
 
-const LAYERS = 2;
-const HIDDEN = 16;
-const FFN = 32;
-const HEADS = 4;
-const KV_HEADS = 2;
+/** 2 layers, 16 wide, grouped-query attention (4 query heads, 2 key/value heads); the vocabulary is the tokenizer's. */
+const tinyModelConfig = (vocabSize: number) => tinyConfig({
+  vocabSize, hiddenSize: 16, intermediateSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 4, maxPositions: 256, bosTokenId: 1, eosTokenId: 2,
+});
 
 interface Rec { instruction: string; input: string; output: string; answer: string }
 
 /** Two tasks whose answers follow the LLM-Adapters patterns (true|false, option[12]). */
 function taskRecords(task: string, count: number, seed: number): Rec[] {
-  const random = new TrainRandom(deriveSeed(seed, task.length));
+  const random = new SeededRandom(deriveSeed(seed, task.length));
   return Array.from({ length: count }, () => {
     const a = Math.floor(random.next() * 10);
     const b = Math.floor(random.next() * 10);
@@ -28,28 +27,6 @@ function taskRecords(task: string, count: number, seed: number): Rec[] {
     const answer = a >= b ? 'option1' : 'option2';
     return { instruction: 'Which option is bigger?', input: `option1: ${a} option2: ${b}`, output: `the answer is ${answer}`, answer };
   });
-}
-
-function modelTensors(vocab: number, seed: number): Map<string, F32Tensor> {
-  const random = new TrainRandom(seed);
-  const tensors = new Map<string, F32Tensor>();
-  const add = (name: string, dims: number[], scale: number, fill?: number) => {
-    const n = dims.reduce((a, b) => a * b, 1);
-    tensors.set(name, { dims, data: Float32Array.from({ length: n }, () => fill ?? (2 * random.next() - 1) * scale) });
-  };
-  add('model.embed_tokens.weight', [vocab, HIDDEN], 1);
-  const shapes: Record<string, [number, number]> = {
-    'self_attn.q_proj': [HIDDEN, HIDDEN], 'self_attn.k_proj': [8, HIDDEN], 'self_attn.v_proj': [8, HIDDEN], 'self_attn.o_proj': [HIDDEN, HIDDEN],
-    'mlp.gate_proj': [FFN, HIDDEN], 'mlp.up_proj': [FFN, HIDDEN], 'mlp.down_proj': [HIDDEN, FFN],
-  };
-  for (let l = 0; l < LAYERS; l++) {
-    add(`model.layers.${l}.input_layernorm.weight`, [HIDDEN], 0, 1);
-    add(`model.layers.${l}.post_attention_layernorm.weight`, [HIDDEN], 0, 1);
-    for (const [m, dims] of Object.entries(shapes)) add(`model.layers.${l}.${m}.weight`, dims, 1 / Math.sqrt(dims[1]));
-  }
-  add('model.norm.weight', [HIDDEN], 0, 1);
-  add('lm_head.weight', [vocab, HIDDEN], 1 / Math.sqrt(HIDDEN));
-  return tensors;
 }
 
 /** 1-3 experts on q, v, o, gate and down of both layers (a vote-like spread: tasks agree on some modules). */
@@ -72,15 +49,9 @@ export function writeTinyWorkspace(overrides: Record<string, unknown> = {}, seed
   const tasks = ['parity', 'bigger'];
   const texts = tasks.flatMap((t) => taskRecords(t, 20, seed).map((r) => `${r.instruction} ${r.input} ${r.output}`));
   const tok = buildTokenizer(['Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request. ### Instruction: Input: Response:', ...texts]);
-  const modelDir = path.join(dir, 'model');
-  fs.mkdirSync(modelDir);
+  const modelDir = saveHfFolder(randomModel(tinyModelConfig(tok.vocabSize), seed), path.join(dir, 'model'));
   fs.writeFileSync(path.join(modelDir, 'tokenizer.json'), JSON.stringify(tok.tokenizer));
   fs.writeFileSync(path.join(modelDir, 'tokenizer_config.json'), JSON.stringify(tok.config));
-  fs.writeFileSync(path.join(modelDir, 'config.json'), JSON.stringify({
-    model_type: 'llama', vocab_size: tok.vocabSize, hidden_size: HIDDEN, intermediate_size: FFN, num_hidden_layers: LAYERS, num_attention_heads: HEADS,
-    num_key_value_heads: KV_HEADS, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 256, tie_word_embeddings: false, bos_token_id: 1, eos_token_id: 2,
-  }));
-  fs.writeFileSync(path.join(modelDir, 'model.safetensors'), encodeSafetensors(modelTensors(tok.vocabSize, seed), { format: 'pt' }));
   for (const task of tasks) {
     fs.mkdirSync(path.join(dir, 'data', task), { recursive: true });
     fs.writeFileSync(path.join(dir, 'data', task, 'train.json'), JSON.stringify(taskRecords(task, 48, seed + 1)));

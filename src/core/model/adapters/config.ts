@@ -1,4 +1,5 @@
 // One typed adapter config (as PEFT's LoraConfig): what `adapter` + the expert map of an experiment describe.
+import { moduleTrainableParams } from '../../algo/params';
 import { moduleShape, parseModuleName, type ModelConfig, type ModuleType, MODULE_TYPES } from '../config';
 import type { AdapterSettings, AdapterStyle, ExpertMap } from '../../experiment/types';
 
@@ -64,13 +65,7 @@ function validateConfig(config: LoraMoeConfig): void {
   if (config.style !== 'shared-a' && config.style !== 'independent') throw new Error(`adapter.style: "${String(config.style)}" is not shared-a or independent`);
 }
 
-/** DESIGN.md §3.1: trainable parameters of one module with n experts. */
-export function moduleTrainableParams(style: AdapterStyle, rank: number, n: number, dIn: number, dOut: number): number {
-  if (n <= 0) return 0;
-  const router = n > 1 ? n * dIn : 0;
-  return style === 'shared-a' ? rank * dIn + n * rank * dOut + router : n * rank * (dIn + dOut) + router;
-}
-
+/** DESIGN.md §3.1 summed over the adapted modules (algo's formula), to check against the graph's own count. */
 export function trainableParamsByFormula(config: LoraMoeConfig, model: ModelConfig): number {
   return adaptedModules(config, model).reduce((sum, m) => sum + moduleTrainableParams(config.style, config.rank, m.experts, m.dIn, m.dOut), 0);
 }

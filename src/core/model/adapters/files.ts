@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flatExpertMapText, parseFlatExpertMap } from '../../experiment/expertMap';
 import type { ParamSet } from '../../train/adamw';
-import { encodeSafetensors, readSafetensorsF32, type F32Tensor } from '../../train/f32Safetensors';
 import { writeFileAtomic } from '../../jobs/runFolder';
 import type { ModelConfig } from '../config';
+import { encodeSafetensors, readSafetensors, type WeightTensor } from '../safetensors';
 import { adaptedModules, usedModuleTypes, type LoraMoeConfig } from './config';
 import { adapterParamSpecs } from './params';
 
@@ -52,13 +52,13 @@ export function adapterConfigFile(config: LoraMoeConfig, model: ModelConfig): Ad
 export function writeAdapterFiles(dir: string, config: LoraMoeConfig, model: ModelConfig, params: ParamSet): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const specs = adapterParamSpecs(config, adaptedModules(config, model));
-  const tensors = new Map<string, F32Tensor>(specs.map((s) => {
+  const tensors = new Map<string, WeightTensor>(specs.map((s) => {
     const data = params.get(s.name);
     if (!data) throw new Error(`cannot export: no values for adapter tensor ${s.name}`);
     return [s.name, { dims: s.dims, data }];
   }));
   const files = [ADAPTER_WEIGHTS_FILE, ADAPTER_CONFIG_FILE, EXPERTS_FILE].map((name) => path.join(dir, name));
-  writeFileAtomic(files[0], encodeSafetensors(tensors, { format: 'pt' }));
+  writeFileAtomic(files[0], encodeSafetensors(tensors));
   writeFileAtomic(files[1], JSON.stringify(adapterConfigFile(config, model), null, 2) + '\n');
   writeFileAtomic(files[2], flatExpertMapText(config.experts));
   return files;
@@ -87,7 +87,7 @@ export function readAdapterFiles(dir: string): LoadedAdapter {
     experts: parsed.map,
     baseModel: file.base_model_name_or_path ?? undefined,
   };
-  const { tensors } = readSafetensorsF32(path.join(dir, ADAPTER_WEIGHTS_FILE));
+  const { tensors } = readSafetensors(path.join(dir, ADAPTER_WEIGHTS_FILE));
   return { dir, config, params: new Map([...tensors].map(([name, t]) => [name, t.data])) };
 }
 

@@ -1,5 +1,5 @@
 // The trainable tensors of a LoRA-MoE adapter: PEFT-style names, shapes and initialisation.
-import { deriveSeed, TrainRandom } from '../../train/random';
+import { deriveSeed, SeededRandom } from '../../data/random';
 import type { AdaptedModule, LoraMoeConfig } from './config';
 
 export type ParamRole = 'lora_A' | 'lora_B' | 'lora_router';
@@ -61,7 +61,7 @@ export function adapterParamSpecs(config: LoraMoeConfig, modules: readonly Adapt
  * a = √5, i.e. U(-1/√d_in, 1/√d_in)), B zeros — so the adapted model starts equal to the base model.
  */
 export function initialParams(specs: readonly AdapterParamSpec[], seed: number): Map<string, Float32Array> {
-  const random = new TrainRandom(deriveSeed(seed, 0xa11));
+  const random = new SeededRandom(deriveSeed(seed, 0xa11));
   const params = new Map<string, Float32Array>();
   for (const spec of specs) {
     const data = new Float32Array(spec.dims[0] * spec.dims[1]);

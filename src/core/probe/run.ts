@@ -1,0 +1,103 @@
+// One probe from a plan to a sensitivity.json (DESIGN.md §3.2): load, sample, probe every task, write atomically
+// (after each task too, marked partial), and hand back what the job records.
+import { writeSensitivity } from '../algo/sensitivity';
+import type { SensitivityTable } from '../algo/types';
+import type { EngineSessionOptions } from '../engine';
+import type { JobContext } from '../jobs/context';
+import type { ModuleType } from '../model/config';
+import type { LocatedCheckpoint } from '../model/load';
+import { sessionForModel } from '../model/decoder/sessions';
+import { frozenWeights } from '../model/decoder/weightSource';
+import { decoderForward } from './graph';
+import { loadProbeInputs, type ProbeDataPlan } from './inputs';
+import { batchesOf, probeTasks, type ProbeTotals } from './loop';
+import type { NormMethod } from './norms';
+import { paddedLength, ProbeRunner } from './runner';
+import { methodCounts, methodsFor, targetsOf, type MethodChoice } from './targets';
+
+export const DEFAULT_BATCH_SIZE = 8;
+
+export interface ProbePlan extends ProbeDataPlan {
+  modules: ModuleType[];
+  clip: number | null;
+  method: MethodChoice;
+  /** Examples per run of the graph (default 8). */
+  batchSize?: number;
+  engine: EngineSessionOptions;
+}
+
+export interface ProbeOutcome {
+  table: SensitivityTable;
+  /** Examples probed per task. */
+  examples: Record<string, number>;
+  modules: number;
+  seconds: number;
+  /** True when cancelled: the file holds what was done, `meta.partial` is set. */
+  partial: boolean;
+}
+
+interface RunFacts {
+  seconds: number;
+  device: string | undefined;
+  methods: Record<NormMethod, number>;
+}
+
+function metaOf(plan: ProbePlan, located: LocatedCheckpoint, totals: ProbeTotals, facts: RunFacts): Record<string, unknown> {
+  return {
+    model: located.path,
+    format: located.format,
+    modules: plan.modules,
+    samplesPerTask: plan.samplesPerTask,
+    seed: plan.seed,
+    maxLength: plan.maxLength,
+    method: plan.method,
+    methods: facts.methods,
+    clip: plan.clip,
+    batchSize: plan.batchSize ?? DEFAULT_BATCH_SIZE,
+    examples: totals.examples,
+    seconds: facts.seconds,
+    device: facts.device ?? plan.engine.device ?? 'auto',
+    ...(totals.partial ? { partial: true } : {}),
+  };
+}
+
+/** A new session per method assignment would repeat the same device notice: say each one once. */
+function onceEach(notice: ((message: string) => void) | undefined): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    notice?.(message);
+  };
+}
+
+/** Runs the probe and writes `outFile`; on cancellation the file holds the examples done and `partial` is true. */
+export async function probeToFile(plan: ProbePlan, outFile: string, ctx: JobContext): Promise<ProbeOutcome> {
+  const started = performance.now();
+  const { located, tasks } = loadProbeInputs(plan, (level, message) => ctx.log(level, message));
+  const targets = targetsOf(located.config, plan.modules);
+  const engine = { ...plan.engine, onNotice: onceEach(plan.engine.onNotice) };
+  const batchSize = plan.batchSize ?? DEFAULT_BATCH_SIZE;
+  const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example)) })));
+  const methods = methodsFor(targets, plan.method, shapes);
+  const runner = new ProbeRunner({
+    forward: decoderForward(located.config, (g) => frozenWeights(g, located)),
+    targets,
+    methods,
+    createSession: (g) => sessionForModel(g, located, engine),
+  });
+  const seconds = () => (performance.now() - started) / 1000;
+  const tableOf = (totals: ProbeTotals): SensitivityTable => ({ tasks: totals.tasks, meta: metaOf(plan, located, totals, { seconds: seconds(), device: runner.device, methods: methodCounts(methods) }) });
+  try {
+    const totals = await probeTasks(tasks, runner, targets, {
+      clip: plan.clip,
+      batchSize,
+      onTaskDone: (sofar) => writeSensitivity(outFile, tableOf({ ...sofar, partial: true })),
+    }, ctx);
+    const table = tableOf(totals);
+    writeSensitivity(outFile, table);
+    return { table, examples: totals.examples, modules: targets.length, seconds: seconds(), partial: totals.partial };
+  } finally {
+    await runner.dispose();
+  }
+}

@@ -1,0 +1,95 @@
+// The dashboard in Chromium on a finished probe and training run (seeded run folders, as the jobs write them): the
+// charts are painted, the what-if total follows the budget, and every section and the Experiments view are saved
+// as screenshots in test-results/ui/.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
+import { activityBarEntry, openWorkbench, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
+
+const CHARTS = ['sensitivity-heatmap', 'allocation-chart', 'whatif-chart', 'training-loss', 'training-lr', 'training-grad', 'training-throughput', 'training-router'];
+const SECTIONS = ['sensitivity', 'allocation', 'whatif', 'training', 'evaluation'];
+
+/** Pixels that are not fully transparent: chart.js and the heatmap draw on a transparent canvas. */
+function paintedPixels(canvas) {
+  const ctx = canvas.getContext('2d');
+  if (!ctx || canvas.width === 0 || canvas.height === 0) return 0;
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+  return painted;
+}
+
+async function pickQuickItem(page, label) {
+  const widget = page.locator('.quick-input-widget');
+  const row = widget.locator('.monaco-list-row').filter({ hasText: label });
+  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await row.first().click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+describe('dashboard in the workbench', () => {
+  let workbench;
+  let frame;
+  before(async () => {
+    writeDashboardWorkspace(ui.workspace);
+    workbench = await openWorkbench('dashboard');
+  });
+  after(async () => {
+    await workbench?.close();
+  });
+
+  uiTest('experiments-view', () => workbench, async ({ page }) => {
+    const entry = activityBarEntry(page, 'LoRA-SMoE');
+    await entry.waitFor({ state: 'visible', timeout: 60_000 });
+    if (!/\bchecked\b/.test((await entry.getAttribute('class')) ?? '')) await entry.click();
+    const view = sideBarContainer(page, 'smoe');
+    await view.locator('.monaco-list-row').filter({ hasText: 'dashboard.smoe.json' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    for (const text of ['loss ', 'avg acc 63.5%', 'experts ·']) {
+      await view.locator('.monaco-list-row').filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    await view.locator('.codicon-error').first().waitFor({ state: 'visible' });
+    await page.locator('.part.sidebar').screenshot({ path: screenshotPath('experiments-view-tree') });
+  });
+
+  uiTest('dashboard-open', () => workbench, async ({ page }) => {
+    await runCommandFromPalette(page, 'LoRA-SMoE: Open Dashboard');
+    await pickQuickItem(page, 'dashboard.smoe.json');
+    frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('#app[aria-busy="false"]').waitFor({ state: 'attached', timeout: 60_000 });
+    assert.equal(await frame.locator('#experiment-name').innerText(), 'dashboard-fixture');
+    await frame.locator('#evaluation-table td.best').first().waitFor({ state: 'visible' });
+  });
+
+  uiTest('dashboard-charts-painted', () => workbench, async () => {
+    for (const id of CHARTS) {
+      const canvas = frame.locator(`canvas#${id}`);
+      await canvas.scrollIntoViewIfNeeded();
+      let painted = 0;
+      for (let attempt = 0; attempt < 20 && painted < 500; attempt++) {
+        painted = await canvas.evaluate(paintedPixels);
+        if (painted < 500) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.ok(painted >= 500, `#${id} looks blank (${painted} painted pixels)`);
+    }
+  });
+
+  uiTest('dashboard-budget-changes-total', () => workbench, async () => {
+    const total = frame.locator('#whatif-total');
+    await assert.doesNotReject(total.filter({ hasText: /^24 experts on / }).waitFor({ timeout: 15_000 }));
+    await frame.locator('#whatif-budget input').fill('12');
+    await total.filter({ hasText: /^12 experts on / }).waitFor({ timeout: 15_000 });
+    await frame.locator('#whatif-budget input').fill('40');
+    await total.filter({ hasText: /^40 experts on / }).waitFor({ timeout: 15_000 });
+    assert.match(await total.innerText(), /trainable parameters \(≈ plain LoRA rank [\d.]+; plain LoRA rank 4: [\d,]+\)/);
+  });
+
+  uiTest('dashboard-sections', () => workbench, async ({ page }) => {
+    // Tall enough that the training section (four charts and the router load) fits the webview in one piece.
+    await page.setViewportSize({ width: 1400, height: 1700 });
+    for (const name of SECTIONS) {
+      const section = frame.locator(`#section-${name}`);
+      await section.scrollIntoViewIfNeeded();
+      await section.screenshot({ path: screenshotPath(`dashboard-${name}`) });
+    }
+  });
+});

@@ -1,0 +1,41 @@
+// Evaluation: base model vs adapters, per-task accuracy and loss, the best value of each column highlighted.
+import type { EvaluationRowView, EvaluationView } from '../../../src/protocol/webview';
+import { byId, el, replaceChildren } from '../dom';
+
+const AVERAGE = 'average';
+
+export function evaluationSection(): HTMLElement {
+  return el('section', { id: 'section-evaluation', class: 'section' },
+    el('h2', {}, 'Evaluation'),
+    el('p', { class: 'caption' }, 'Accuracy: greedy generation, first answer match. Loss: mean token loss on the held-out examples. Best per column in bold.'),
+    el('div', { class: 'table-box' }, el('table', { id: 'evaluation-table' })),
+    el('p', { class: 'empty' }, 'No evaluation yet: run "Evaluate" on the base model and on trained adapters.'),
+  );
+}
+
+function cell(value: number | null, best: boolean, format: (v: number) => string): HTMLTableCellElement {
+  return el('td', { class: best ? 'number best' : 'number', ...(best ? { title: 'best in this column' } : {}) }, value === null ? '—' : format(value));
+}
+
+const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
+const lossText = (v: number) => v.toFixed(3);
+
+function row(view: EvaluationView, r: EvaluationRowView, index: number): HTMLTableRowElement {
+  const columns = [...view.tasks, AVERAGE];
+  return el('tr', { class: r.base ? 'base' : '' },
+    el('th', { scope: 'row', title: r.runId }, r.label),
+    ...columns.map((c) => cell(r.accuracy[c], view.bestAccuracy[c] === index, percent)),
+    ...columns.map((c) => cell(r.loss[c], view.bestLoss[c] === index, lossText)),
+  );
+}
+
+export function renderEvaluation(view: EvaluationView | undefined): void {
+  byId('section-evaluation').classList.toggle('is-empty', !view);
+  if (!view) return;
+  const columns = [...view.tasks, AVERAGE];
+  const head = el('thead', {},
+    el('tr', {}, el('th', { rowspan: '2' }, 'Model'), el('th', { colspan: String(columns.length) }, 'Accuracy'), el('th', { colspan: String(columns.length) }, 'Loss')),
+    el('tr', {}, ...columns.map((c) => el('th', {}, c)), ...columns.map((c) => el('th', {}, c))),
+  );
+  replaceChildren(byId('evaluation-table'), head, el('tbody', {}, ...view.rows.map((r, i) => row(view, r, i))));
+}

@@ -1,0 +1,66 @@
+// The top: experiment, job buttons (disabled when untrusted), running jobs with Cancel, notes and notices.
+import type { ActiveJobView, DashboardSnapshot, JobCommandKind, RunRowView } from '../../../src/protocol/webview';
+import { byId, custom, el, replaceChildren } from '../dom';
+import { post } from '../vscodeApi';
+
+const JOBS: { kind: JobCommandKind; label: string }[] = [{ kind: 'probe', label: 'Probe Sensitivity' }, { kind: 'train', label: 'Train' }, { kind: 'evaluate', label: 'Evaluate' }];
+let noticeTimer: number | undefined;
+
+export function headerSection(): HTMLElement {
+  const buttons = JOBS.map(({ kind, label }) => {
+    const button = custom('vscode-button', { id: `start-${kind}`, appearance: 'secondary' }, label);
+    button.addEventListener('click', () => post({ type: 'startJob', kind }));
+    return button;
+  });
+  return el('header', { class: 'header' },
+    el('div', {}, el('h1', { id: 'experiment-name' }), el('p', { class: 'caption', id: 'experiment-file' })),
+    el('div', { class: 'actions' }, ...buttons),
+    el('div', { id: 'notice', role: 'status' }),
+    el('div', { id: 'jobs' }),
+    el('ul', { id: 'notes', class: 'notes' }),
+  );
+}
+
+function jobLine(job: ActiveJobView): HTMLElement {
+  const progress = job.total ? `${job.phase ?? job.kind} ${job.done ?? 0}/${job.total}` : job.phase ?? '';
+  const eta = job.etaSeconds !== undefined ? ` · ETA ${Math.round(job.etaSeconds)} s` : '';
+  const cancel = custom('vscode-button', { appearance: 'secondary' }, 'Cancel');
+  cancel.addEventListener('click', () => post({ type: 'cancelJob', jobId: job.jobId }));
+  return el('div', { class: 'job' },
+    job.state === 'running' ? custom('vscode-progress-ring') : custom('vscode-tag', {}, 'queued'),
+    el('span', {}, `${job.kind}: ${job.state}${progress ? ` · ${progress}` : ''}${eta}`),
+    cancel,
+  );
+}
+
+export function renderHeader(snapshot: DashboardSnapshot): void {
+  byId('experiment-name').textContent = snapshot.experiment.name;
+  byId('experiment-file').textContent = snapshot.experiment.label;
+  for (const { kind } of JOBS) {
+    const button = byId(`start-${kind}`);
+    button.toggleAttribute('disabled', !snapshot.trusted);
+    button.title = snapshot.trusted ? '' : 'Disabled in an untrusted workspace: jobs run model code and write files.';
+  }
+  replaceChildren(byId('jobs'), ...snapshot.jobs.map(jobLine));
+  replaceChildren(byId('notes'), ...snapshot.notes.map((n) => el('li', {}, n)));
+}
+
+export function showNotice(level: 'info' | 'warning' | 'error', message: string): void {
+  const notice = byId('notice');
+  notice.className = `notice ${level}`;
+  notice.textContent = message;
+  window.clearTimeout(noticeTimer);
+  noticeTimer = window.setTimeout(() => { notice.textContent = ''; notice.className = ''; }, 10_000);
+}
+
+export function runsSection(): HTMLElement {
+  return el('section', { id: 'section-runs', class: 'section' }, el('h2', {}, 'Runs'), el('div', { class: 'table-box' }, el('table', { id: 'runs-table' })));
+}
+
+export function renderRuns(runs: readonly RunRowView[]): void {
+  byId('section-runs').classList.toggle('is-empty', runs.length === 0);
+  const head = el('thead', {}, el('tr', {}, ...['Kind', 'Status', 'Result', 'Started', 'Run'].map((h) => el('th', {}, h))));
+  const rows = runs.map((r) => el('tr', { class: `status-${r.status}`, ...(r.error ? { title: r.error } : {}) },
+    el('td', {}, r.kind), el('td', {}, r.status), el('td', {}, r.keyFigure ?? ''), el('td', {}, new Date(r.startedAt).toLocaleString()), el('td', { class: 'mono' }, r.id)));
+  replaceChildren(byId('runs-table'), head, el('tbody', {}, ...rows));
+}
