@@ -35,6 +35,14 @@ export class DashboardManager implements DashboardOpener, vscode.Disposable {
     return this.panels.get(path.resolve(experimentFile))?.exchange;
   }
 
+  /** Hands `message` to the dashboard as if its webview had sent it (test hook); false when none is open. */
+  async deliver(experimentFile: string, message: unknown): Promise<boolean> {
+    const panel = this.panels.get(path.resolve(experimentFile));
+    if (!panel) return false;
+    await panel.receive(message);
+    return true;
+  }
+
   dispose(): void {
     this.serializer.dispose();
     for (const panel of [...this.panels.values()]) panel.dispose();

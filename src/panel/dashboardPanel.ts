@@ -55,7 +55,7 @@ export class DashboardPanel implements vscode.Disposable {
     configureWebview(panel, deps.extensionUri, file);
     const schedule = () => this.schedule();
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => { if (panel.visible && this.stale) schedule(); }),
       deps.store.onDidChange(schedule),
@@ -108,13 +108,18 @@ export class DashboardPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** Every inbound message, as from the webview (the test hook feeds messages here too). */
+  async receive(raw: unknown): Promise<void> {
     if (!isFromWebviewMessage(raw)) {
       remember(this.exchange.received, 'invalid');
       return;
     }
     remember(this.exchange.received, raw.type);
-    await this.handle(raw);
+    try {
+      await this.handle(raw);
+    } catch (error) {
+      this.notice('error', `${raw.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async handle(message: FromWebviewMessage): Promise<void> {

@@ -3,31 +3,34 @@ import * as vscode from 'vscode';
 import type { JobInfo } from './jobManager';
 import { outcomeText } from './progressNotifications';
 import type { RunServices } from './services';
+import type { WorkerOutcome } from './workerProcess';
 
 const OPEN_DASHBOARD = 'Open Dashboard';
 const SHOW_LOGS = 'Show Logs';
 const REVEAL_RUN = 'Reveal Run';
 const OPEN_EXPERIMENT = 'Open Experiment';
 
+async function announceFailure(services: RunServices, text: string, runDir: string | undefined): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(text, SHOW_LOGS, ...(runDir ? [REVEAL_RUN] : []));
+  if (choice === SHOW_LOGS) services.output.show();
+  else if (choice === REVEAL_RUN) await vscode.commands.executeCommand('smoe.openRunFolder', runDir);
+}
+
+async function announceDemo(services: RunServices, text: string, outcome: WorkerOutcome): Promise<void> {
+  const experiment = outcome.status === 'succeeded' ? outcome.summary?.experimentFile : undefined;
+  const actions = typeof experiment === 'string' ? [OPEN_EXPERIMENT, SHOW_LOGS] : [SHOW_LOGS];
+  const choice = await vscode.window.showInformationMessage(text, ...actions);
+  if (choice === OPEN_EXPERIMENT && typeof experiment === 'string') await vscode.window.showTextDocument(vscode.Uri.file(experiment));
+  else if (choice === SHOW_LOGS) services.output.show();
+}
+
 export async function announceFinished(services: RunServices, job: JobInfo): Promise<void> {
-  const outcome = job.outcome;
+  const { outcome, request } = job;
   if (!outcome) return;
   const text = `LoRA-SMoE: ${outcomeText(job, outcome)}`;
-  const request = job.request;
-  if (outcome.status === 'failed') {
-    const choice = await vscode.window.showErrorMessage(text, SHOW_LOGS, ...(outcome.runDir ? [REVEAL_RUN] : []));
-    if (choice === SHOW_LOGS) services.output.show();
-    if (choice === REVEAL_RUN && outcome.runDir) await vscode.commands.executeCommand('smoe.openRunFolder', outcome.runDir);
-    return;
-  }
-  if (request.kind === 'demo') {
-    const experiment = outcome.status === 'succeeded' ? outcome.summary?.experimentFile : undefined;
-    const choice = await vscode.window.showInformationMessage(text, ...(typeof experiment === 'string' ? [OPEN_EXPERIMENT] : []), SHOW_LOGS);
-    if (choice === OPEN_EXPERIMENT && typeof experiment === 'string') await vscode.window.showTextDocument(vscode.Uri.file(experiment));
-    if (choice === SHOW_LOGS) services.output.show();
-    return;
-  }
+  if (outcome.status === 'failed') return announceFailure(services, text, outcome.runDir);
+  if (request.kind === 'demo') return announceDemo(services, text, outcome);
   const choice = await vscode.window.showInformationMessage(text, OPEN_DASHBOARD, SHOW_LOGS);
   if (choice === OPEN_DASHBOARD) await services.dashboards.open(request.experimentFile);
-  if (choice === SHOW_LOGS) services.output.show();
+  else if (choice === SHOW_LOGS) services.output.show();
 }

@@ -34,6 +34,15 @@ function commandTable(services: RunServices): CommandTable {
   };
 }
 
+/** The dashboards' analysis reads the newest probe result: re-read it when one appears (from any process). */
+function invalidateOnProbeResults(analyzer: ExperimentAnalyzer, jobs: JobManager): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{sensitivity,run}.json');
+  const invalidate = () => analyzer.invalidate();
+  // Jobs that write outside the workspace are not seen by the watcher; their end is.
+  const finished = jobs.onEvent((e) => { if (e.type === 'finished') invalidate(); });
+  return [watcher, watcher.onDidCreate(invalidate), watcher.onDidChange(invalidate), watcher.onDidDelete(invalidate), { dispose: () => finished.dispose() }];
+}
+
 export function registerRunFeatures(context: vscode.ExtensionContext): CommandTable {
   const override: WorkerOverride = {};
   const jobs = new JobManager({
@@ -49,7 +58,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext): CommandTa
   context.subscriptions.push(
     { dispose: () => jobs.dispose() },
     store, output, analyzer, dashboards, tree,
-    store.onDidChange(() => analyzer.invalidate()),
+    ...invalidateOnProbeResults(analyzer, jobs),
     vscode.window.createTreeView('smoe.experiments', { treeDataProvider: tree, showCollapseAll: true }),
     new ProgressNotifications(jobs, (job) => void announceFinished(services, job)),
     new JobsStatusBar(jobs),

@@ -137,5 +137,7 @@ export async function createDemo(services: RunServices, arg: unknown): Promise<{
     if (!size) return undefined;
     quick = size.quick;
   }
-  return submit(services, { kind: 'demo', outDir, quick }, `Demo workspace in ${outDir}`);
+  const { device, threads } = engineSettings();
+  const engine = { ...(device !== 'auto' ? { device } : {}), ...(threads > 0 ? { threads } : {}) };
+  return submit(services, { kind: 'demo', outDir, quick, ...engine }, `Demo workspace in ${outDir}`);
 }

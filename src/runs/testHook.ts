@@ -59,6 +59,8 @@ export function registerTestHook(deps: HookDeps): vscode.Disposable {
         return render(deps.tree, undefined, 0);
       case 'dashboard':
         return deps.dashboards.exchange(String(args.file));
+      case 'deliver':
+        return deps.dashboards.deliver(String(args.file), args.message);
       default:
         throw new Error(`${TEST_HOOK_COMMAND}: unknown op "${op}"`);
     }

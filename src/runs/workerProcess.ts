@@ -55,7 +55,8 @@ export class WorkerProcess {
     const child = fork(this.options.script, [], {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.options.env },
+      // In VS Code's extension host process.execPath is Electron: run it as plain Node (as language clients do).
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
     });
     this.child = child;
     child.on('message', (raw: unknown) => this.receive(raw));

@@ -20,7 +20,7 @@ export interface ProbeTaskInput {
 export interface ProbeLoopOptions {
   clip: number | null;
   batchSize: number;
-  /** Called after each finished task with the totals so far (e.g. to save a partial file). */
+  /** Called after each finished task but the last with the totals so far (e.g. to save a partial file). */
   onTaskDone?: (totals: ProbeTotals) => void;
 }
 
@@ -70,9 +70,9 @@ async function probeTask(task: ProbeTaskInput, runner: ProbeRunner, targets: rea
 /** Probes every task in order; on cancellation returns the totals so far with `partial: true`. */
 export async function probeTasks(tasks: readonly ProbeTaskInput[], runner: ProbeRunner, targets: readonly ProbeTarget[], options: ProbeLoopOptions, ctx: JobContext): Promise<ProbeTotals> {
   const totals: ProbeTotals = { tasks: {}, examples: {}, partial: false };
-  for (const task of tasks) {
+  for (const [i, task] of tasks.entries()) {
     if (!(await probeTask(task, runner, targets, options, ctx, totals))) return { ...totals, partial: true };
-    options.onTaskDone?.(totals);
+    if (i < tasks.length - 1) options.onTaskDone?.(totals);
   }
   return totals;
 }

@@ -10,10 +10,10 @@ import { sessionForModel } from '../model/decoder/sessions';
 import { frozenWeights } from '../model/decoder/weightSource';
 import { decoderForward } from './graph';
 import { loadProbeInputs, type ProbeDataPlan } from './inputs';
-import { batchesOf, probeTasks, type ProbeTotals } from './loop';
+import { batchesOf, probeTasks, type ProbeTaskInput, type ProbeTotals } from './loop';
 import type { NormMethod } from './norms';
 import { paddedLength, ProbeRunner } from './runner';
-import { methodCounts, methodsFor, targetsOf, type MethodChoice } from './targets';
+import { methodCounts, methodsFor, targetsOf, type MethodChoice, type ProbeTarget } from './targets';
 
 export const DEFAULT_BATCH_SIZE = 8;
 
@@ -61,39 +61,32 @@ function metaOf(plan: ProbePlan, located: LocatedCheckpoint, totals: ProbeTotals
   };
 }
 
-/** A new session per method assignment would repeat the same device notice: say each one once. */
-function onceEach(notice: ((message: string) => void) | undefined): (message: string) => void {
-  const said = new Set<string>();
-  return (message) => {
-    if (said.has(message)) return;
-    said.add(message);
-    notice?.(message);
-  };
+/** One runner for the whole job: the method assignment from the shapes of every batch of every task. */
+function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonly ProbeTarget[], tasks: readonly ProbeTaskInput[], batchSize: number): ProbeRunner {
+  const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example)) })));
+  return new ProbeRunner({
+    forward: decoderForward(located.config, (g) => frozenWeights(g, located)),
+    targets,
+    methods: methodsFor(targets, plan.method, shapes),
+    createSession: (g) => sessionForModel(g, located, plan.engine),
+  });
 }
 
 /** Runs the probe and writes `outFile`; on cancellation the file holds the examples done and `partial` is true. */
 export async function probeToFile(plan: ProbePlan, outFile: string, ctx: JobContext): Promise<ProbeOutcome> {
   const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
   const { located, tasks } = loadProbeInputs(plan, (level, message) => ctx.log(level, message));
   const targets = targetsOf(located.config, plan.modules);
-  const engine = { ...plan.engine, onNotice: onceEach(plan.engine.onNotice) };
   const batchSize = plan.batchSize ?? DEFAULT_BATCH_SIZE;
-  const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example)) })));
-  const methods = methodsFor(targets, plan.method, shapes);
-  const runner = new ProbeRunner({
-    forward: decoderForward(located.config, (g) => frozenWeights(g, located)),
-    targets,
-    methods,
-    createSession: (g) => sessionForModel(g, located, engine),
+  const runner = runnerFor(plan, located, targets, tasks, batchSize);
+  const tableOf = (totals: ProbeTotals): SensitivityTable => ({
+    tasks: totals.tasks,
+    meta: metaOf(plan, located, totals, { seconds: seconds(), device: runner.device, methods: methodCounts(runner.methods) }),
   });
-  const seconds = () => (performance.now() - started) / 1000;
-  const tableOf = (totals: ProbeTotals): SensitivityTable => ({ tasks: totals.tasks, meta: metaOf(plan, located, totals, { seconds: seconds(), device: runner.device, methods: methodCounts(methods) }) });
   try {
-    const totals = await probeTasks(tasks, runner, targets, {
-      clip: plan.clip,
-      batchSize,
-      onTaskDone: (sofar) => writeSensitivity(outFile, tableOf({ ...sofar, partial: true })),
-    }, ctx);
+    const onTaskDone = (sofar: ProbeTotals) => writeSensitivity(outFile, tableOf({ ...sofar, partial: true }));
+    const totals = await probeTasks(tasks, runner, targets, { clip: plan.clip, batchSize, onTaskDone }, ctx);
     const table = tableOf(totals);
     writeSensitivity(outFile, table);
     return { table, examples: totals.examples, modules: targets.length, seconds: seconds(), partial: totals.partial };

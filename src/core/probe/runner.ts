@@ -33,10 +33,12 @@ function int64Rows(rows: readonly (readonly number[])[], width: number): HostTen
 
 export class ProbeRunner {
   private session: Promise<EngineSession> | undefined;
+  readonly methods: readonly NormMethod[];
   /** The provider the session runs on ('cpu' / 'cuda'); undefined before the first batch. */
   device: string | undefined;
 
   constructor(private readonly options: ProbeRunnerOptions) {
+    this.methods = options.methods;
     if (options.methods.length !== options.targets.length) throw new Error(`${options.methods.length} methods for ${options.targets.length} targets`);
   }
 

@@ -147,4 +147,41 @@ describe('the dashboard', function () {
     const after = await waitForExchange(file, (l) => (l.lastSnapshot?.sections ?? []).includes('training') && (l.lastSnapshot?.sections ?? []).includes('sensitivity'));
     assert.strictEqual(after.lastSnapshot?.runs, 2);
   });
+
+  it('drops invalid messages, answers what-if requests and applies an allocation as one undoable edit of `experts`', async () => {
+    const ws = copyDashboardWorkspace(uniqueDir('dashboard-apply'));
+    const document = await vscode.workspace.openTextDocument(ws.experimentFile);
+    await vscode.commands.executeCommand('smoe.openDashboard', vscode.Uri.file(ws.experimentFile));
+    await waitForExchange(ws.experimentFile, (l) => l.sent.includes('snapshot'));
+    const deliver = (message: unknown) => hook<boolean>('deliver', { file: ws.experimentFile, message });
+    assert.ok(await deliver({ type: 'applyAllocation', choice: { strategy: 'magic' } }));
+    await waitForExchange(ws.experimentFile, (l) => l.received.includes('invalid'));
+    const choice = { strategy: 'vote', budgetKind: 'experts', budgetValue: 10, percentile: 50, scope: 'pooled' };
+    await deliver({ type: 'whatIf', requestId: 7, choice });
+    await waitForExchange(ws.experimentFile, (l) => l.sent.includes('whatIfResult'));
+    const before = document.getText();
+    await deliver({ type: 'applyAllocation', choice });
+    await waitForExchange(ws.experimentFile, (l) => l.sent.includes('notice'));
+    const experts = (JSON.parse(document.getText()) as { experts: Record<string, number> }).experts;
+    assert.strictEqual(Object.values(experts).reduce((a, b) => a + b, 0), 10);
+    const after = document.getText();
+    const start = before.indexOf('"experts": ');
+    assert.strictEqual(after.slice(0, start), before.slice(0, start), 'text before the map changed');
+    assert.ok(after.endsWith(before.slice(before.indexOf('"training"'))), 'text after the map changed');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(document.getText(), before);
+    await vscode.workspace.save(document.uri);
+  });
+
+  it('starts a job when the webview asks (trusted workspace)', async () => {
+    await useFakeWorker();
+    const file = fakeExperiment('dashboard-start', { steps: 2, stepMs: 10 });
+    await vscode.commands.executeCommand('smoe.refreshExperiments');
+    await vscode.commands.executeCommand('smoe.openDashboard', vscode.Uri.file(file));
+    await waitForExchange(file, (l) => l.sent.includes('snapshot'));
+    await hook('deliver', { file, message: { type: 'startJob', kind: 'probe' } });
+    const item = await waitForRunItem(file, (i) => i.label === 'probe' && i.icon === 'pass', 'the probe started from the dashboard');
+    assert.strictEqual(item.contextValue, 'smoe.run.succeeded.probe');
+  });
 });

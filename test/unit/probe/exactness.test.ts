@@ -1,16 +1,22 @@
 // The probe in float64 (graphOptimizationLevel 'basic') on a tiny decoder with GQA and q/k/v biases: its values
 // equal ||dL_e/dW||_F^2 of the gradient materialised w.r.t. the weights in a separate graph, agree with central
-// finite differences of L_e, and the ghost and direct forms agree.
+// finite differences of L_e, ghost and direct agree, batched equals one at a time; and on stories260K the float32
+// job path (weights read from the .bin) matches a float64 probe of the loaded model.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { crossEntropy, EngineSession, gradients, Graph, type HostTensor } from '../../../src/core/engine';
 import type { EncodedExample } from '../../../src/core/data';
-import { buildDecoder, MODULE_TYPES, randomModel, tinyConfig, type LoadedModel } from '../../../src/core/model';
-import { decoderForward } from '../../../src/core/probe/graph';
+import { buildDecoder, loadModel, locateCheckpoint, MODULE_TYPES, randomModel, sessionForModel, tinyConfig, type LoadedModel } from '../../../src/core/model';
+import { frozenWeights } from '../../../src/core/model/decoder/weightSource';
+import { decoderForward, type ProbeForward } from '../../../src/core/probe/graph';
 import { ProbeRunner } from '../../../src/core/probe/runner';
 import { targetsOf, type ProbeTarget } from '../../../src/core/probe/targets';
-import { example, exactSession, float64WeightInputs, float64Weights, relativeError } from './helpers';
+import { example, exactSession, float64WeightInputs, float64Weights, relativeError, sharedData } from './helpers';
 
+const STORIES = path.join(sharedData() ?? '', 'models', 'stories260K', 'stories260K.bin');
+const SKIP_STORIES = sharedData() && fs.existsSync(STORIES) ? false : '../shared/data/models/stories260K/stories260K.bin is absent (a fresh clone has no ../shared): skipped';
 const CONFIG = tinyConfig({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHeads: 4, numKvHeads: 2, headDim: 4, attentionBias: true });
 const MODEL = randomModel(CONFIG, 7);
 const TARGETS = targetsOf(CONFIG, [...MODULE_TYPES]);
@@ -104,6 +110,25 @@ describe('probe values in float64', () => {
       }
     }
     await explicit.dispose();
+  });
+
+  it('stories260K (llama2.c, interleaved RoPE): float32 values read from the .bin file match a float64 probe to 1e-4', { skip: SKIP_STORIES }, async () => {
+    const located = locateCheckpoint(STORIES);
+    const targets = targetsOf(located.config, [...MODULE_TYPES]);
+    const examples = [example(5, 12, 512, 3), example(6, 20, 512, 8), example(7, 7, 512)];
+    const run = async (forward: ProbeForward, createSession: (g: Graph) => Promise<EngineSession>) => {
+      const runner = new ProbeRunner({ forward, targets, methods: targets.map(() => 'ghost'), createSession });
+      try {
+        return await runner.norms(examples);
+      } finally {
+        await runner.dispose();
+      }
+    };
+    const fromFile = await run(decoderForward(located.config, (g) => frozenWeights(g, located)), (g) => sessionForModel(g, located, { device: 'cpu' }));
+    const exact = await run(decoderForward(located.config, float64Weights(loadModel(STORIES))), exactSession);
+    targets.forEach((t, m) => examples.forEach((_, b) => {
+      assert.ok(relativeError(fromFile[m][b], exact[m][b]) < 1e-4, `${t.name} example ${b}: ${fromFile[m][b]} vs ${exact[m][b]}`);
+    }));
   });
 
   it('batched equals one example at a time', async () => {

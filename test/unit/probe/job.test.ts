@@ -35,6 +35,8 @@ describe('probe job', () => {
     assert.equal(raw.meta.seed, 3);
     assert.equal(raw.meta.maxLength, 256);
     assert.equal(raw.meta.method, 'auto');
+    const methods = raw.meta.methods as { ghost: number; direct: number };
+    assert.equal(methods.ghost + methods.direct, 6, 'one form per target module for the whole job');
     assert.equal(raw.meta.clip, null);
     assert.equal(raw.meta.device, 'cpu');
     assert.equal(raw.meta.partial, undefined);
