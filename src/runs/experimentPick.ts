@@ -31,7 +31,10 @@ export async function pickExperiment(store: RunStore, arg: unknown, action: stri
     return undefined;
   }
   if (files.length === 1) return files[0];
-  const items = files.map((file) => ({ label: path.basename(file), description: vscode.workspace.asRelativePath(path.dirname(file)), file }));
+  const items = files.map((file) => {
+    const folder = path.dirname(vscode.workspace.asRelativePath(file, false));
+    return { label: path.basename(file), description: folder === '.' ? '' : folder, file };
+  });
   const picked = await vscode.window.showQuickPick(items, { title: `LoRA-SMoE: ${action}`, placeHolder: 'Which experiment?' });
   return picked?.file;
 }

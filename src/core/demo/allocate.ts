@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { allocateExperts, type Budget, type SensitivityTable } from '../algo';
 import { loadExperiment } from '../experiment/load';
-import { summarize, suggestAllocation, type PlanModel, type SensitivityTable } from '../experiment/planner';
 import type { ExpertMap } from '../experiment/types';
 import { writeFileAtomic } from '../jobs/runFolder';
-import { allModules, type ModelConfig } from '../model/config';
+import type { ModelConfig } from '../model/config';
 import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
 
 export interface VariantAllocation {
@@ -20,15 +20,24 @@ export interface VariantAllocation {
  * sensitivity), so it stays a sensitivity-blind baseline.
  */
 export function allocateVariant(variant: AdaptedVariant, experimentFile: string, config: ModelConfig, table: SensitivityTable): VariantAllocation {
-  const { experiment } = loadExperiment(experimentFile);
-  const model: PlanModel = { config, modules: allModules(config).map((m) => m.name) };
-  const choice = { ...experiment.allocation, budget: experiment.budget };
-  const experts = suggestAllocation(model, experiment.adapter, choice, variant === 'vote' ? table : undefined);
-  const summary = summarize(model, experiment.adapter, experts);
+  const { adapter, allocation, budget } = loadExperiment(experimentFile).experiment;
+  const { experts, summary } = allocateExperts({
+    strategy: allocation.strategy,
+    table: variant === 'vote' ? table : undefined,
+    model: config,
+    moduleTypes: adapter.targetModules,
+    percentile: allocation.percentile,
+    scope: allocation.scope,
+    uniformExperts: allocation.uniformExperts,
+    budget: (budget.kind === 'none' ? { kind: 'none' } : { kind: budget.kind, value: budget.value }) as Budget,
+    minExperts: budget.minExperts,
+    maxExperts: budget.maxExperts,
+    adapter: { style: adapter.style, rank: adapter.rank },
+  });
   return {
     experts,
     totalExperts: summary.totalExperts,
-    trainableParams: summary.trainableParameters ?? 0,
+    trainableParams: summary.trainableParams ?? 0,
     loraRankEquivalent: summary.loraRankEquivalent ?? 0,
   };
 }
