@@ -59,12 +59,7 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Jso
 /** Validates a value against the schema subset we use; appends problems to `out`. */
 export function validateAgainst(node: SchemaNode, value: unknown, path: JsonPath, out: SchemaProblem[]): void {
   if (node.oneOf) {
-    const passing = node.oneOf.filter((option) => {
-      const trial: SchemaProblem[] = [];
-      validateAgainst(option, value, path, trial);
-      return trial.length === 0;
-    });
-    if (passing.length === 0) validateAgainst(node.oneOf.find((o) => typeMatchesAny(o, value)) ?? node.oneOf[0], value, path, out);
+    validateOneOf(node.oneOf, value, path, out);
     return;
   }
   if (node.enum && !node.enum.some((e) => e === value)) {
@@ -80,6 +75,17 @@ export function validateAgainst(node: SchemaNode, value: unknown, path: JsonPath
   else if (typeof value === 'string') checkString(node, value, path, out);
   else if (Array.isArray(value)) checkArray(node, value, path, out);
   else if (value !== null && typeof value === 'object') checkObject(node, value as Record<string, unknown>, path, out);
+}
+
+/** Passes when any option passes; otherwise reports the problems of the option whose type fits best. */
+function validateOneOf(options: SchemaNode[], value: unknown, path: JsonPath, out: SchemaProblem[]): void {
+  const passes = (option: SchemaNode) => {
+    const trial: SchemaProblem[] = [];
+    validateAgainst(option, value, path, trial);
+    return trial.length === 0;
+  };
+  if (options.some(passes)) return;
+  validateAgainst(options.find((o) => typeMatchesAny(o, value)) ?? options[0], value, path, out);
 }
 
 function typeMatchesAny(node: SchemaNode, value: unknown): boolean {
