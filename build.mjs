@@ -1,5 +1,6 @@
 // One esbuild script for every bundle: extension, worker, CLI, benchmark (node) and the dashboard webview (browser).
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -37,6 +38,10 @@ const builds = [
 if (!production) {
   builds.push({ ...nodeCommon, entryPoints: ['test/bench/main.ts'], outfile: 'dist/bench.js' });
 }
+
+// report.html (the demo) inlines chart.js's UMD build; ship it beside the bundles so an installed .vsix has it.
+fs.mkdirSync('dist', { recursive: true });
+fs.copyFileSync('node_modules/chart.js/dist/chart.umd.js', 'dist/chart.umd.js');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -10,7 +10,7 @@ import { accountingFor, readSensitivityTable, type PlanModel, type SensitivityTa
 import { parseWithPositions, type ParsedExperimentText } from '../core/experiment/positions';
 import type { ExperimentProblem } from '../core/experiment/problems';
 import { adapterOf } from '../core/experiment/settings';
-import { sensitivitySourceFor, type SensitivitySource } from '../core/experiment/sensitivitySource';
+import { probeRunsSignature, sensitivitySourceFor, type SensitivitySource } from '../core/experiment/sensitivitySource';
 import { modelFacts } from '../core/model/load';
 import { runsRootFor } from '../config';
 import { StampedCache } from './fileCache';
@@ -30,6 +30,8 @@ export interface ExperimentAnalysis {
   problems: ExperimentProblem[];
   model?: PlanModel;
   sensitivity?: LoadedSensitivity;
+  /** The runs folder the sensitivity was picked from and its probe runs then; absent with `allocation.sensitivity`. */
+  probeRuns?: { root: string; signature: string };
 }
 
 /**
@@ -65,6 +67,24 @@ export class ExperimentAnalyzer implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * Invalidates when the probe runs of a runs folder differ from what a cached analysis read when it picked its
+   * sensitivity (a result appeared, finished or went away); the runs poller calls it every few seconds.
+   */
+  async refreshIfProbeRunsChanged(): Promise<void> {
+    const generation = this.generation;
+    const now = new Map<string, string>();
+    for (const entry of [...this.results.values()]) {
+      const runs = (await entry.value.catch(() => undefined))?.probeRuns;
+      if (!runs) continue;
+      if (!now.has(runs.root)) now.set(runs.root, probeRunsSignature(runs.root));
+      if (now.get(runs.root) !== runs.signature) {
+        if (generation === this.generation) this.invalidate();
+        return;
+      }
+    }
+  }
+
   /** Sensitivity for a path that is not an experiment (a flat map's sibling sensitivity.json). */
   async sensitivityAt(location: string): Promise<SensitivityTable | undefined> {
     return this.sensitivities.get(location).catch(() => undefined);
@@ -87,8 +107,13 @@ export class ExperimentAnalyzer implements vscode.Disposable {
       accounting: model ? accountingFor(model, adapterOf(raw)) : undefined,
       expertsFile: await expertsFileOf(raw, dir),
     };
-    const sensitivity = await this.sensitivityOf(raw, file);
-    return { file, version, parsed, facts, problems: checkExperiment(raw, facts), model, sensitivity };
+    const root = runsRootFor(file);
+    // Taken before the pick, so any later change to the runs folder makes it differ (see refreshIfProbeRunsChanged).
+    const signature = probeRunsSignature(root);
+    const source = sensitivitySourceFor(raw, file, root);
+    const probeRuns = source?.origin === 'allocation.sensitivity' ? undefined : { root, signature };
+    const sensitivity = source ? await this.sensitivityOf(source) : undefined;
+    return { file, version, parsed, facts, problems: checkExperiment(raw, facts), model, sensitivity, probeRuns };
   }
 
   private async modelFactsOf(raw: unknown, dir: string): Promise<ModelFacts | undefined> {
@@ -97,9 +122,7 @@ export class ExperimentAnalyzer implements vscode.Disposable {
     return this.models.get(path.resolve(dir, model.path));
   }
 
-  private async sensitivityOf(raw: unknown, file: string): Promise<LoadedSensitivity | undefined> {
-    const source = sensitivitySourceFor(raw, file, runsRootFor(file));
-    if (!source) return undefined;
+  private async sensitivityOf(source: SensitivitySource): Promise<LoadedSensitivity> {
     try {
       return { source, table: await this.sensitivities.get(source.location) };
     } catch (error) {

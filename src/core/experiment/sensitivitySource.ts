@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRunRecord } from '../jobs/runFolder';
+import { readRunRecord, RUN_FILE } from '../jobs/runFolder';
 
 export const SENSITIVITY_FILE = 'sensitivity.json';
 
@@ -31,6 +31,34 @@ export function newestProbeRun(runsRoot: string, experimentFile: string): Sensit
     .sort((a, b) => (a.record!.finishedAt ?? a.record!.startedAt).localeCompare(b.record!.finishedAt ?? b.record!.startedAt) || a.id.localeCompare(b.id));
   const newest = candidates.at(-1);
   return newest ? { location: path.join(newest.dir, SENSITIVITY_FILE), origin: 'probe run', runId: newest.id } : undefined;
+}
+
+function stampOf(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    // The inode too: run.json is replaced by a rename, which may keep mtime and size.
+    return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return '-';
+  }
+}
+
+/**
+ * The probe runs under a runs folder, as names and file stamps (run.json, sensitivity.json): it changes whenever a
+ * probe run appears, finishes or is removed, so an analysis that records it when it picks its probe run can tell
+ * later whether that pick is stale. A readdir and two stats per probe run.
+ */
+export function probeRunsSignature(runsRoot: string): string {
+  let ids: string[];
+  try {
+    ids = fs.readdirSync(runsRoot).filter((id) => id.includes('-probe'));
+  } catch {
+    return '';
+  }
+  return ids
+    .sort()
+    .map((id) => `${id}=${stampOf(path.join(runsRoot, id, RUN_FILE))}/${stampOf(path.join(runsRoot, id, SENSITIVITY_FILE))}`)
+    .join(';');
 }
 
 /** `allocation.sensitivity` when set (resolved against the file's folder), else the newest probe run. */

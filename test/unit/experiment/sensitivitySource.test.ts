@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { newestProbeRun, sensitivitySourceFor } from '../../../src/core/experiment/sensitivitySource';
+import { newestProbeRun, probeRunsSignature, sensitivitySourceFor } from '../../../src/core/experiment/sensitivitySource';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-sensitivity-source-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -37,5 +37,23 @@ describe('sensitivity sources', () => {
     const source = sensitivitySourceFor({ allocation: { sensitivity: 'ref/jsonl' } }, experiment, runs);
     assert.deepEqual(source, { location: path.join(tmp, 'ref', 'jsonl'), origin: 'allocation.sensitivity' });
     assert.equal(sensitivitySourceFor({}, experiment, runs)?.runId, '20260102-100000-probe');
+  });
+
+  it('changes its probe-runs signature when a probe run appears, finishes or goes away, not for other runs', () => {
+    const root = path.join(tmp, 'signature', '.smoe', 'runs');
+    assert.equal(probeRunsSignature(root), '');
+    fs.mkdirSync(root, { recursive: true });
+    const empty = probeRunsSignature(root);
+    run(root, '20260106-100000-train', { kind: 'train', status: 'succeeded', startedAt: '2026-01-06T10:00:00Z', experiment });
+    assert.equal(probeRunsSignature(root), empty);
+    run(root, '20260106-110000-probe', { kind: 'probe', status: 'running', startedAt: '2026-01-06T11:00:00Z', experiment }, false);
+    const running = probeRunsSignature(root);
+    assert.notEqual(running, empty);
+    assert.equal(probeRunsSignature(root), running, 'stable while nothing changes');
+    run(root, '20260106-110000-probe', { kind: 'probe', status: 'succeeded', startedAt: '2026-01-06T11:00:00Z', finishedAt: '2026-01-06T11:01:00Z', experiment });
+    const finished = probeRunsSignature(root);
+    assert.notEqual(finished, running);
+    fs.rmSync(path.join(root, '20260106-110000-probe'), { recursive: true });
+    assert.equal(probeRunsSignature(root), empty);
   });
 });

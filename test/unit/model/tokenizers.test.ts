@@ -64,5 +64,6 @@ test('HF tokenizer.json (built in code): known ids, BOS/EOS from tokenizer_confi
   assert.deepEqual(tok.encode('hé', { bos: false }), [FIXTURE_IDS.piece('▁h'), FIXTURE_IDS.byte(0xc3), FIXTURE_IDS.byte(0xa9)]);
   assert.deepEqual([tok.bosId, tok.eosId, tok.padId, tok.vocabSize], [1, 2, 2, 277]);
   for (const text of ['hello world', 'hello wörld', 'dew 🙂 row']) assert.equal(tok.decode(tok.encode(text, { eos: true })), text);
+  assert.equal(tok.decode([]), '', 'a generation that stopped at once decodes to nothing');
   assert.equal(loadTokenizer(path.dirname(file)).encode('hello').length, 2, 'a folder finds its tokenizer.json');
 });

@@ -67,6 +67,8 @@ export class HfTokenizer implements TextTokenizer {
   }
 
   decode(ids: readonly number[]): string {
+    // @huggingface/tokenizers throws on an empty list (e.g. a generation that stopped at once on EOS).
+    if (ids.length === 0) return '';
     return this.tokenizer.decode([...ids], { skip_special_tokens: true });
   }
 }
