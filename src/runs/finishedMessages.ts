@@ -8,7 +8,6 @@ import type { WorkerOutcome } from './workerProcess';
 const OPEN_DASHBOARD = 'Open Dashboard';
 const SHOW_LOGS = 'Show Logs';
 const REVEAL_RUN = 'Reveal Run';
-const OPEN_EXPERIMENT = 'Open Experiment';
 
 async function announceFailure(services: RunServices, text: string, runDir: string | undefined): Promise<void> {
   const choice = await vscode.window.showErrorMessage(text, SHOW_LOGS, ...(runDir ? [REVEAL_RUN] : []));
@@ -16,12 +15,15 @@ async function announceFailure(services: RunServices, text: string, runDir: stri
   else if (choice === REVEAL_RUN) await vscode.commands.executeCommand('smoe.openRunFolder', runDir);
 }
 
+/** A finished demo opens its experiment file and dashboard at once (issue: "opens the experiment file and the dashboard"). */
 async function announceDemo(services: RunServices, text: string, outcome: WorkerOutcome): Promise<void> {
   const experiment = outcome.status === 'succeeded' ? outcome.summary?.experimentFile : undefined;
-  const actions = typeof experiment === 'string' ? [OPEN_EXPERIMENT, SHOW_LOGS] : [SHOW_LOGS];
-  const choice = await vscode.window.showInformationMessage(text, ...actions);
-  if (choice === OPEN_EXPERIMENT && typeof experiment === 'string') await vscode.window.showTextDocument(vscode.Uri.file(experiment));
-  else if (choice === SHOW_LOGS) services.output.show();
+  if (typeof experiment === 'string') {
+    await vscode.window.showTextDocument(vscode.Uri.file(experiment), { preview: false });
+    await services.dashboards.open(experiment);
+  }
+  const choice = await vscode.window.showInformationMessage(text, SHOW_LOGS);
+  if (choice === SHOW_LOGS) services.output.show();
 }
 
 export async function announceFinished(services: RunServices, job: JobInfo): Promise<void> {
