@@ -58,7 +58,25 @@ const TSC_ERRORS_OUTPUT_EMITTED = 2;
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
+// Debian packages the VS Code host and the browser tiers need (TESTING.md); .ci/run installs the same list.
+const SYSTEM_PACKAGES = ['chromium', 'build-essential', 'python3', 'pkg-config', 'libkrb5-dev', 'ripgrep'];
+
+function missingSystemPackages() {
+  const check = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...SYSTEM_PACKAGES], { encoding: 'utf8' });
+  if (check.error) return undefined; // not a Debian-like system: the tiers report what they miss themselves
+  const installed = new Set(check.stdout.split('\n').filter((line) => line.endsWith('install ok installed')).map((line) => line.split(' ')[0]));
+  return SYSTEM_PACKAGES.filter((name) => !installed.has(name));
+}
+
 const prepare = {
+  systemPackages() {
+    const missing = missingSystemPackages();
+    if (!missing || missing.length === 0) return;
+    const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+    if (process.getuid?.() !== 0) throw new PrepareError(`missing Debian packages ${missing.join(', ')}; install them with: sudo ${command}`);
+    step('apt-get update', 'apt-get', ['update']);
+    step(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  },
   compileTests() {
     // A clean out/ keeps deleted or renamed tests from running from stale output.
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -103,7 +121,7 @@ const tierRunners = {
   },
 };
 
-const tierNeeds = { unit: ['compileTests'], integration: ['compileTests', 'build', 'host'], ui: ['build', 'host'] };
+const tierNeeds = { unit: ['compileTests'], integration: ['systemPackages', 'compileTests', 'build', 'host'], ui: ['systemPackages', 'build', 'host'] };
 const tierTitles = {
   unit: 'tier 1: unit (node --test out/test/unit)',
   integration: 'tier 2: integration (mocha in code-server 4.100.3 via Chromium)',
