@@ -9,7 +9,7 @@ import { createSandbox } from './sandbox.mjs';
 import { startCodeServer, tail } from './codeServer.mjs';
 import { outDir, repoRoot, resultsDir } from './paths.mjs';
 
-const RUN_TIMEOUT_MS = Number(process.env.SMOE_INTEGRATION_TIMEOUT_MS ?? 300_000);
+const RUN_TIMEOUT_MS = Number(process.env.SMOE_INTEGRATION_TIMEOUT_MS ?? 900_000);
 export const testsIndex = path.join(outDir, 'test', 'integration', 'index.js');
 
 export async function runIntegrationTier() {
