@@ -39,6 +39,7 @@ export interface ProbeSettings {
   maxLength: number;
   clip: number | null;
   method: 'auto' | 'ghost' | 'direct';
+  batchSize: number;
 }
 
 export interface AllocationSettings {

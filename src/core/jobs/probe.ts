@@ -27,6 +27,7 @@ export function probePlanOf(loaded: LoadedExperiment, engine: EngineSessionOptio
     maxLength: probe.maxLength,
     clip: probe.clip,
     method: probe.method,
+    batchSize: probe.batchSize,
     trainOnInputs: training.trainOnInputs,
     engine,
   };
