@@ -6,6 +6,8 @@ import { outcomeText } from './progressNotifications';
 export class JobOutputLog implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('LoRA-SMoE', { log: true });
   private readonly subscription: { dispose(): void };
+  /** Jobs whose first warning was already shown as a notification (e.g. the CUDA → CPU fallback). */
+  private readonly warnedJobs = new Set<string>();
 
   constructor(jobs: JobManager) {
     this.subscription = jobs.onEvent((e) => this.write(e));
@@ -34,6 +36,7 @@ export class JobOutputLog implements vscode.Disposable {
         return;
       case 'log':
         this.logAt(event.level, `${tag} ${event.message}`);
+        if (event.level === 'warn') this.notifyFirstWarning(event.job.id, event.message);
         return;
       case 'output':
         this.channel.info(`${tag} worker: ${event.line}`);
@@ -52,6 +55,15 @@ export class JobOutputLog implements vscode.Disposable {
         void never;
       }
     }
+  }
+
+  /** Warnings matter (a device fallback, skipped data lines): the first of each job is shown, the rest are in the log. */
+  private notifyFirstWarning(jobId: string, message: string): void {
+    if (this.warnedJobs.has(jobId)) return;
+    this.warnedJobs.add(jobId);
+    void vscode.window.showWarningMessage(`LoRA-SMoE: ${message}`, 'Show Logs').then((choice) => {
+      if (choice === 'Show Logs') this.show();
+    });
   }
 
   private logAt(level: 'info' | 'warn' | 'error', line: string): void {
