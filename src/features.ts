@@ -4,8 +4,8 @@ import { registerEditorFeatures } from './editor';
 import { registerRunFeatures } from './runs';
 
 /**
- * The composition root: each feature folder registers its providers and views and returns its command handlers.
- * Feature registrations are added here as features land (editor, runs/views/dashboard, demo).
+ * The composition root: each feature folder (editor; runs with views, dashboard and the demo command)
+ * registers its providers and views and returns its command handlers.
  */
 export function registerFeatures(context: vscode.ExtensionContext): CommandTable {
   const table: CommandTable = {};
