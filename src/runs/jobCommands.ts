@@ -55,9 +55,10 @@ async function adapterFor(services: RunServices, file: string, arg: unknown): Pr
   if (options.adapterRun !== undefined) return options.adapterRun;
   const trained = services.store.runsOf(file).filter((r) => r.record.kind === 'train' && fs.existsSync(path.join(r.dir, 'adapter_config.json')));
   if (trained.length === 0) return null;
+  // Newest adapter first: right after training, Enter evaluates what was just trained.
   const items = [
-    { label: 'Base model', description: 'no adapter', dir: null as string | null },
     ...trained.map((r) => ({ label: `Adapter of ${r.id}`, description: r.record.status, dir: r.dir as string | null })),
+    { label: 'Base model', description: 'no adapter', dir: null as string | null },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'LoRA-SMoE: Evaluate', placeHolder: 'Evaluate the base model or a trained adapter?' });
   return picked ? picked.dir : undefined;

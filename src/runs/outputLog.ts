@@ -8,6 +8,8 @@ export class JobOutputLog implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
   /** Jobs whose first warning was already shown as a notification (e.g. the CUDA → CPU fallback). */
   private readonly warnedJobs = new Set<string>();
+  /** Warning texts already shown this session: the same one (CPU because CUDA is absent) is not repeated for every job. */
+  private readonly shownWarnings = new Set<string>();
 
   constructor(jobs: JobManager) {
     this.subscription = jobs.onEvent((e) => this.write(e));
@@ -57,10 +59,14 @@ export class JobOutputLog implements vscode.Disposable {
     }
   }
 
-  /** Warnings matter (a device fallback, skipped data lines): the first of each job is shown, the rest are in the log. */
+  /**
+   * Warnings matter (a device fallback, skipped data lines): the first of each job is shown, the rest are in the log,
+   * and a text already shown this session is not shown again.
+   */
   private notifyFirstWarning(jobId: string, message: string): void {
-    if (this.warnedJobs.has(jobId)) return;
+    if (this.warnedJobs.has(jobId) || this.shownWarnings.has(message)) return;
     this.warnedJobs.add(jobId);
+    this.shownWarnings.add(message);
     void vscode.window.showWarningMessage(`LoRA-SMoE: ${message}`, 'Show Logs').then((choice) => {
       if (choice === 'Show Logs') this.show();
     });
