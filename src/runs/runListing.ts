@@ -36,10 +36,17 @@ export function newestFirst(a: RunEntry, b: RunEntry): number {
   return b.record.startedAt.localeCompare(a.record.startedAt) || b.id.localeCompare(a.id);
 }
 
-/** Runs of one experiment: those naming it, and those naming none (written by older tools) in its runs folder. */
+/**
+ * Runs of one experiment: those naming it, those naming none (written by older tools) in its runs folder, and
+ * those naming a file of the same name that no longer exists (the project was moved or copied with its runs).
+ */
 export function runsOfExperiment(entries: readonly RunEntry[], experimentFile: string): RunEntry[] {
   const target = path.resolve(experimentFile);
-  return entries.filter((e) => !e.record.experiment || path.resolve(e.record.experiment) === target);
+  return entries.filter((e) => {
+    const recorded = e.record.experiment;
+    if (!recorded || path.resolve(recorded) === target) return true;
+    return path.basename(recorded) === path.basename(target) && !fs.existsSync(recorded);
+  });
 }
 
 const BOOKKEEPING = new Set([RUN_FILE, EVENTS_FILE]);

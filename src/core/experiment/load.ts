@@ -26,12 +26,19 @@ export function applyDefaults(node: SchemaNode, value: unknown): unknown {
   return result;
 }
 
+/** `line 12, column 5` (1-based) for a character offset, as editors show positions. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
 /** Parses JSONC text into a raw value, or reports syntax problems (with offsets in the message). */
 export function parseExperimentText(text: string, file: string): unknown {
   const errors: ParseError[] = [];
   const raw: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
-    throw new ExperimentError(file, errors.map((e) => ({ path: [], message: `JSON syntax: ${printParseErrorCode(e.error)} at offset ${e.offset}` })));
+    throw new ExperimentError(file, errors.map((e) => ({ path: [], message: `JSON syntax: ${printParseErrorCode(e.error)} at ${lineAndColumn(text, e.offset)}` })));
   }
   return raw;
 }

@@ -26,6 +26,11 @@ describe('run folders', () => {
     assert.equal(all.length, 6);
     assert.equal(runsOfExperiment(all, ws.experimentFile).length, 5);
     assert.equal(runsOfExperiment(all, path.join(ws.dir, 'other.smoe.json')).length, 6);
+    const moved = path.join(ws.dir, 'moved-away', 'other.smoe.json');
+    assert.equal(runsOfExperiment(all, moved).length, 6, 'a project moved with its runs keeps them (the recorded file is gone)');
+    fs.writeFileSync(path.join(ws.dir, 'other.smoe.json'), '{}');
+    assert.equal(runsOfExperiment(all, moved).length, 5, 'but not when the recorded file still exists');
+    fs.rmSync(path.join(ws.dir, 'other.smoe.json'));
     fs.rmSync(other, { recursive: true });
     assert.deepEqual(listRuns(path.join(ws.dir, 'nowhere')), []);
   });
