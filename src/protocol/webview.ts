@@ -119,7 +119,7 @@ export interface EvaluationRowView {
   loss: Record<string, number | null>;
 }
 
-/** Columns are `task` names plus `average`; `best[column]` is the row index of the best value (accuracy max, loss min). */
+/** Columns are `task` names plus `average`; `best[column]` is the row index of the first best value (accuracy max, loss min); rows with an equal value tie. */
 export interface EvaluationView {
   tasks: string[];
   rows: EvaluationRowView[];

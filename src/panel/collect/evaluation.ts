@@ -22,7 +22,7 @@ function rowOf(run: EvaluationRunInput, tasks: readonly string[]): EvaluationRow
   accuracy[AVERAGE_COLUMN] = report.average.accuracy;
   loss[AVERAGE_COLUMN] = Number.isFinite(report.average.loss) ? report.average.loss : null;
   const base = report.adapter === null;
-  return { runId: run.id, label: base ? 'base model' : `adapter ${baseName(report.adapter as string)}`, base, accuracy, loss };
+  return { runId: run.id, label: base ? `base model (${run.id})` : `adapter ${baseName(report.adapter as string)}`, base, accuracy, loss };
 }
 
 /** Index of the best non-null value of `column` (first on ties); absent when no row has one. */

@@ -56,7 +56,7 @@ describe('collectEvaluation', () => {
   it('puts the base model first and marks the best accuracy (max) and loss (min) per column', () => {
     const view = collectEvaluation(runs)!;
     assert.deepEqual(view.tasks, TASKS);
-    assert.deepEqual(view.rows.map((r) => r.label), ['base model', 'adapter 20260301-103000-train']);
+    assert.deepEqual(view.rows.map((r) => r.label), [`base model (${view.rows[0].runId})`, 'adapter 20260301-103000-train']);
     for (const column of [...TASKS, 'average']) {
       assert.equal(view.bestAccuracy[column], 1, column);
       assert.equal(view.bestLoss[column], 1, column);

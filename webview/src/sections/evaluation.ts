@@ -20,12 +20,17 @@ function cell(value: number | null, best: boolean, format: (v: number) => string
 const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
 const lossText = (v: number) => v.toFixed(3);
 
-function row(view: EvaluationView, r: EvaluationRowView, index: number): HTMLTableRowElement {
+/** Ties share the highlight: a cell is best when its value equals the best row's. */
+function isBest(view: EvaluationView, pick: (row: EvaluationRowView) => number | null, bestRow: number | undefined, value: number | null): boolean {
+  return bestRow !== undefined && value !== null && value === pick(view.rows[bestRow]);
+}
+
+function row(view: EvaluationView, r: EvaluationRowView): HTMLTableRowElement {
   const columns = [...view.tasks, AVERAGE];
   return el('tr', { class: r.base ? 'base' : '' },
     el('th', { scope: 'row', title: r.runId }, r.label),
-    ...columns.map((c) => cell(r.accuracy[c], view.bestAccuracy[c] === index, percent)),
-    ...columns.map((c) => cell(r.loss[c], view.bestLoss[c] === index, lossText)),
+    ...columns.map((c) => cell(r.accuracy[c], isBest(view, (x) => x.accuracy[c], view.bestAccuracy[c], r.accuracy[c]), percent)),
+    ...columns.map((c) => cell(r.loss[c], isBest(view, (x) => x.loss[c], view.bestLoss[c], r.loss[c]), lossText)),
   );
 }
 
@@ -37,5 +42,5 @@ export function renderEvaluation(view: EvaluationView | undefined): void {
     el('tr', {}, el('th', { rowspan: '2' }, 'Model'), el('th', { colspan: String(columns.length) }, 'Accuracy'), el('th', { colspan: String(columns.length) }, 'Loss')),
     el('tr', {}, ...columns.map((c) => el('th', {}, c)), ...columns.map((c) => el('th', {}, c))),
   );
-  replaceChildren(byId('evaluation-table'), head, el('tbody', {}, ...view.rows.map((r, i) => row(view, r, i))));
+  replaceChildren(byId('evaluation-table'), head, el('tbody', {}, ...view.rows.map((r) => row(view, r))));
 }
