@@ -48,3 +48,17 @@ export function minimalEdit(before: string, after: string): Edit | undefined {
 }
 
 export { applyEdits };
+
+/** One value to set at a JSON path. */
+export interface ValueChange {
+  path: JSONPath;
+  value: unknown;
+}
+
+/** Several values set one after another, folded into one minimal edit (one undo step, nothing else reformatted). */
+export function setValuesEdits(text: string, changes: readonly ValueChange[], formattingOptions: FormattingOptions): Edit[] {
+  let next = text;
+  for (const change of changes) next = applyEdits(next, setValueEdits(next, change.path, change.value, formattingOptions));
+  const edit = minimalEdit(text, next);
+  return edit ? [edit] : [];
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { changedSettings } from '../../core/experiment/allocationSettings';
 import { PlanError, suggestAllocation, summarize, type AllocationSummary } from '../../core/experiment/planner';
 import type { ExpertMap } from '../../core/experiment/types';
 import type { ExperimentAnalyzer } from '../analysis';
@@ -38,7 +39,7 @@ export async function allocateExperts(analyzer: ExperimentAnalyzer, arg: unknown
     return undefined;
   }
   const summary = summarize(analysis.model, plan.adapter, map);
-  const applied = await writeExpertMap(document, analysis.parsed.value, map);
+  const applied = await writeExpertMap(document, analysis.parsed.value, map, changedSettings(plan.choice, choice));
   void vscode.window.showInformationMessage(`LoRA-SMoE: ${label} — ${choice.strategy} allocated ${summaryText(summary)}. Undo (Ctrl+Z) restores the previous map.`);
   return { map, summary, applied };
 }

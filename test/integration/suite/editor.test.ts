@@ -157,7 +157,7 @@ describe('experiment files in the editor', () => {
   });
 
   describe('commands', () => {
-    it('Allocate Experts writes only the map, in one edit that one Undo reverts', async () => {
+    it('Allocate Experts writes the map and the budget it used, in one edit that one Undo reverts', async () => {
       const editor = await openFile(path.join(dir, 'allocate.smoe.json'), GOOD_EXPERIMENT);
       const before = editor.document.getText();
       const outcome = await vscode.commands.executeCommand<{ map: Record<string, number>; applied: boolean }>('smoe.allocateExperts', {
@@ -169,7 +169,9 @@ describe('experiment files in the editor', () => {
       assert.strictEqual(Object.values(outcome.map).reduce((a, b) => a + b, 0), 6);
       const start = before.indexOf('"experts": ') + '"experts": '.length;
       const tail = before.slice(before.indexOf('},\n  "training"') + 1);
-      assert.strictEqual(after.slice(0, start), before.slice(0, start), 'text before the map changed');
+      const startAfter = after.indexOf('"experts": ') + '"experts": '.length;
+      const expectedPrefix = before.slice(0, start).replace('"value": 12', '"value": 6');
+      assert.strictEqual(after.slice(0, startAfter), expectedPrefix, 'before the map, only budget.value (12 → 6, the budget used) may change');
       assert.ok(after.endsWith(tail), 'text after the map changed');
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand('undo');
