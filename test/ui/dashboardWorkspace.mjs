@@ -2,26 +2,11 @@
 // jobs leave them) into the UI workspace: runs/ becomes .smoe/runs/, plus a zero-weight model.safetensors.
 import fs from 'node:fs';
 import path from 'node:path';
+import { blockOf, zeroSafetensors } from './tinyModelFiles.mjs';
 import { repoRoot } from '../harness/paths.mjs';
 
 const FIXTURE = path.join(repoRoot, 'test', 'fixtures', 'runs', 'workspace');
 const SHAPES = { q_proj: [32, 32], k_proj: [16, 32], v_proj: [16, 32], o_proj: [32, 32], gate_proj: [88, 32], up_proj: [88, 32], down_proj: [32, 88] };
-const blockOf = (type) => (['q_proj', 'k_proj', 'v_proj', 'o_proj'].includes(type) ? 'self_attn' : 'mlp');
-
-function safetensors(tensors) {
-  const header = {};
-  let offset = 0;
-  for (const [name, shape] of Object.entries(tensors)) {
-    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const prefix = Buffer.alloc(8);
-  prefix.writeBigUInt64LE(BigInt(json.length));
-  return Buffer.concat([prefix, Buffer.from(json), Buffer.alloc(offset)]);
-}
 
 /** Returns the experiment file (dashboard.smoe.json) in `<root>/dashboard-ui`. */
 export function writeDashboardWorkspace(root) {
@@ -34,6 +19,6 @@ export function writeDashboardWorkspace(root) {
     tensors[`model.layers.${layer}.input_layernorm.weight`] = [32];
     tensors[`model.layers.${layer}.post_attention_layernorm.weight`] = [32];
   }
-  fs.writeFileSync(path.join(dir, 'model', 'model.safetensors'), safetensors(tensors));
+  fs.writeFileSync(path.join(dir, 'model', 'model.safetensors'), zeroSafetensors(tensors));
   return path.join(dir, 'dashboard.smoe.json');
 }
