@@ -24,4 +24,7 @@ export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.pr
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;
-export type CommandTable = Partial<Record<CommandId, CommandHandler>>;
+/** Handlers for some of the commands (one feature folder's share). */
+export type CommandHandlers<K extends CommandId> = Record<K, CommandHandler>;
+/** A handler for every contributed command: a command without one does not compile. */
+export type CommandTable = CommandHandlers<CommandId>;

@@ -2,10 +2,6 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, TRUSTED_ONLY, type CommandHandler, type CommandId, type CommandTable } from './commandIds';
 import { registerFeatures } from './features';
 
-function notAvailableYet(id: CommandId): CommandHandler {
-  return () => vscode.window.showInformationMessage(`LoRA-SMoE: "${id}" is not available in this version yet.`);
-}
-
 function guardTrust(id: CommandId, handler: CommandHandler): CommandHandler {
   if (!TRUSTED_ONLY.has(id)) return handler;
   return (...args: unknown[]) => {
@@ -18,17 +14,15 @@ function guardTrust(id: CommandId, handler: CommandHandler): CommandHandler {
   };
 }
 
-/** Registers every contributed command; features fill the table, the rest say clearly that they are not available. */
+/** Registers every contributed command; the table's type requires a handler for each. */
 function registerCommandTable(context: vscode.ExtensionContext, table: CommandTable): void {
   for (const id of COMMAND_IDS) {
-    const handler = table[id] ?? notAvailableYet(id);
-    context.subscriptions.push(vscode.commands.registerCommand(id, guardTrust(id, handler)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, guardTrust(id, table[id])));
   }
 }
 
 export function activate(context: vscode.ExtensionContext): void {
-  const table = registerFeatures(context);
-  registerCommandTable(context, table);
+  registerCommandTable(context, registerFeatures(context));
 }
 
 export function deactivate(): void {

@@ -1,15 +1,16 @@
 import type * as vscode from 'vscode';
 import type { CommandTable } from './commandIds';
 import { registerEditorFeatures } from './editor';
-import { registerRunFeatures } from './runs';
+import { createRunRuntime, registerRunFeatures } from './runs';
+import { WorkspaceModel } from './workspace/workspaceModel';
 
 /**
- * The composition root: each feature folder (editor; runs with views, dashboard and the demo command)
- * registers its providers and views and returns its command handlers.
+ * The composition root: one workspace model (analyses and runs, one watcher, one change event) shared by the
+ * editor features and the run features (views, dashboard, the demo command); each returns its command handlers.
  */
 export function registerFeatures(context: vscode.ExtensionContext): CommandTable {
-  const table: CommandTable = {};
-  Object.assign(table, registerEditorFeatures(context));
-  Object.assign(table, registerRunFeatures(context));
-  return table;
+  const runtime = createRunRuntime(context);
+  const model = new WorkspaceModel(runtime.jobs, runtime.output.channel);
+  context.subscriptions.push(model);
+  return { ...registerEditorFeatures(context, model), ...registerRunFeatures(context, model, runtime) };
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { checkExperiment } from '../core/experiment/checks';
 import { parseFlatExpertMap } from '../core/experiment/expertMap';
 import type { ExperimentFacts, ModelFacts } from '../core/experiment/facts';
@@ -35,18 +35,16 @@ export interface ExperimentAnalysis {
 }
 
 /**
- * Analyses experiment documents once per version and shares the result between diagnostics, CodeLens and quick
- * fixes. Model headers and sensitivity files are cached until they change on disk; `invalidate` (a new probe
- * result, a changed map file) drops the cached analyses and tells listeners to refresh.
+ * Analyses experiment documents once per version and shares the result between diagnostics, CodeLens, quick fixes
+ * and dashboards. Model headers and sensitivity files are cached until they change on disk; `invalidate` (a new
+ * probe result, a changed map file) drops the cached analyses. The workspace model owns it and tells listeners.
  */
-export class ExperimentAnalyzer implements vscode.Disposable {
+export class ExperimentAnalyzer {
   // Headers only (config.json, safetensors headers, the llama2.c header); `model.format` is checked against what it finds.
   private readonly models = new StampedCache<ModelFacts>(async (modelPath) => modelFacts(modelPath));
   private readonly sensitivities = new StampedCache<SensitivityTable>(readSensitivityTable);
   private readonly results = new Map<string, { version: number; generation: number; value: Promise<ExperimentAnalysis> }>();
   private generation = 0;
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
 
   analyze(document: vscode.TextDocument): Promise<ExperimentAnalysis> {
     const key = document.uri.toString();
@@ -64,14 +62,14 @@ export class ExperimentAnalyzer implements vscode.Disposable {
   invalidate(): void {
     this.generation++;
     this.results.clear();
-    this.changed.fire();
   }
 
   /**
    * Invalidates when the probe runs of a runs folder differ from what a cached analysis read when it picked its
-   * sensitivity (a result appeared, finished or went away); the runs poller calls it every few seconds.
+   * sensitivity (a result appeared, finished or went away); true when it did. Comparing with what the analysis read,
+   * not with an earlier check, also catches a result that appeared between the analysis and the change event.
    */
-  async refreshIfProbeRunsChanged(): Promise<void> {
+  async invalidateIfProbeRunsChanged(): Promise<boolean> {
     const generation = this.generation;
     const now = new Map<string, string>();
     for (const entry of [...this.results.values()]) {
@@ -80,18 +78,15 @@ export class ExperimentAnalyzer implements vscode.Disposable {
       if (!now.has(runs.root)) now.set(runs.root, probeRunsSignature(runs.root));
       if (now.get(runs.root) !== runs.signature) {
         if (generation === this.generation) this.invalidate();
-        return;
+        return true;
       }
     }
+    return generation !== this.generation;
   }
 
   /** Sensitivity for a path that is not an experiment (a flat map's sibling sensitivity.json). */
   async sensitivityAt(location: string): Promise<SensitivityTable | undefined> {
     return this.sensitivities.get(location).catch(() => undefined);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private async compute(file: string, version: number, text: string): Promise<ExperimentAnalysis> {
@@ -108,7 +103,7 @@ export class ExperimentAnalyzer implements vscode.Disposable {
       expertsFile: await expertsFileOf(raw, dir),
     };
     const root = runsRootFor(file);
-    // Taken before the pick, so any later change to the runs folder makes it differ (see refreshIfProbeRunsChanged).
+    // Taken before the pick, so any later change to the runs folder makes it differ (see invalidateIfProbeRunsChanged).
     const signature = probeRunsSignature(root);
     const source = sensitivitySourceFor(raw, file, root);
     const probeRuns = source?.origin === 'allocation.sensitivity' ? undefined : { root, signature };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Node } from 'jsonc-parser';
 import { parseWithPositions } from '../core/experiment/positions';
 import { probeSamplesOf, taskCountOf } from '../core/experiment/settings';
-import type { ExperimentAnalyzer } from './analysis';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
 import { budgetTitle, moduleTitle, suggestionTitle } from './lensTitles';
 import { planOf } from './plans';
 import { rangeOf } from './textEdits';
@@ -26,8 +26,10 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly analyzer: ExperimentAnalyzer) {
-    this.subscription = analyzer.onDidChange(() => this.changed.fire());
+  constructor(private readonly model: WorkspaceModel) {
+    this.subscription = model.onDidChange((change) => {
+      if (change.analyses) this.changed.fire();
+    });
   }
 
   provideCodeLenses(document: vscode.TextDocument): ExperimentLens[] {
@@ -51,7 +53,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
 
   async resolveCodeLens(lens: ExperimentLens): Promise<ExperimentLens> {
     const document = await vscode.workspace.openTextDocument(lens.uri);
-    const analysis = await this.analyzer.analyze(document);
+    const analysis = await this.model.analyzer.analyze(document);
     const plan = planOf(analysis);
     const raw = analysis.parsed.value;
     lens.command = commandFor(lens, {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { spanAt } from '../core/experiment/positions';
 import type { ExperimentProblem, ProblemSeverity } from '../core/experiment/problems';
-import type { ExperimentAnalysis, ExperimentAnalyzer } from './analysis';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
+import type { ExperimentAnalysis } from './analysis';
 import { isExperimentDocument } from './documents';
 import { rangeOf } from './textEdits';
 
@@ -29,12 +30,14 @@ export class ExperimentDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly analyzer: ExperimentAnalyzer) {
+  constructor(private readonly model: WorkspaceModel) {
     this.subscriptions = [
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, TYPING_DELAY_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
-      analyzer.onDidChange(() => vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0))),
+      model.onDidChange((change) => {
+        if (change.analyses) vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
+      }),
     ];
     vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0));
   }
@@ -51,13 +54,13 @@ export class ExperimentDiagnostics implements vscode.Disposable {
 
   private async refresh(document: vscode.TextDocument): Promise<void> {
     try {
-      const analysis = await this.analyzer.analyze(document);
+      const analysis = await this.model.analyzer.analyze(document);
       if (document.isClosed || document.version !== analysis.version) return;
       this.collection.set(document.uri, analysis.problems.map((p) => toDiagnostic(document, analysis, p)));
     } catch (error) {
       // A bug in a check must not leave stale diagnostics that look authoritative.
       this.collection.delete(document.uri);
-      console.error(`LoRA-SMoE: checking ${document.uri.fsPath} failed:`, error);
+      this.model.reportFailure(`LoRA-SMoE: checking ${document.uri.fsPath} failed`, error);
     }
   }
 
@@ -65,7 +68,7 @@ export class ExperimentDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(document.uri.toString()));
     this.timers.delete(document.uri.toString());
     this.collection.delete(document.uri);
-    this.analyzer.forget(document);
+    this.model.analyzer.forget(document);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isFlatExpertMap } from '../core/experiment/expertMap';
 import { parseWithPositions } from '../core/experiment/positions';
 import type { ExpertMap } from '../core/experiment/types';
-import type { ExperimentAnalyzer } from './analysis';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
 import { flatMapContext, type FlatMapContext } from './flatMapContext';
 import { rangeOf } from './textEdits';
 
@@ -30,8 +30,9 @@ export class FlatMapCodeLensProvider implements vscode.CodeLensProvider<FlatMapL
   /** One context per document version: every lens of a map shares the workspace search and the sensitivity read. */
   private readonly contexts = new Map<string, { version: number; value: Promise<FlatMapContext | undefined> }>();
 
-  constructor(private readonly analyzer: ExperimentAnalyzer) {
-    this.subscription = analyzer.onDidChange(() => {
+  constructor(private readonly model: WorkspaceModel) {
+    this.subscription = model.onDidChange((change) => {
+      if (!change.analyses) return;
       this.contexts.clear();
       this.changed.fire();
     });
@@ -41,7 +42,7 @@ export class FlatMapCodeLensProvider implements vscode.CodeLensProvider<FlatMapL
     const key = lens.uri.toString();
     const cached = this.contexts.get(key);
     if (cached?.version === lens.version) return cached.value;
-    const value = flatMapContext(this.analyzer, lens.uri.fsPath, lens.map);
+    const value = flatMapContext(this.model.analyzer, lens.uri.fsPath, lens.map);
     this.contexts.set(key, { version: lens.version, value });
     return value;
   }

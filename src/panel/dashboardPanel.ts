@@ -58,8 +58,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => { if (panel.visible && this.stale) schedule(); }),
-      deps.store.onDidChange(schedule),
-      deps.analyzer.onDidChange(schedule),
+      deps.model.onDidChange(schedule),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.fsPath === file) schedule(); }),
       vscode.workspace.onDidGrantWorkspaceTrust(schedule),
     );
@@ -148,13 +147,13 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async answerWhatIf(requestId: number, choice: WhatIfChoice): Promise<void> {
-    const analysed = await analyse(this.deps.analyzer, this.file);
+    const analysed = await analyse(this.deps.model.analyzer, this.file);
     if (!analysed) return this.notice('error', `${this.file} cannot be read any more.`);
     this.post({ type: 'whatIfResult', requestId, view: computeWhatIf(planFrom(analysed.analysis), choice) });
   }
 
   private async apply(choice: WhatIfChoice): Promise<void> {
-    const analysed = await analyse(this.deps.analyzer, this.file);
+    const analysed = await analyse(this.deps.model.analyzer, this.file);
     if (!analysed) return this.notice('error', `${this.file} cannot be read any more.`);
     let map: ExpertMap;
     try {

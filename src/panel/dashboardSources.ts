@@ -1,4 +1,4 @@
-// Gathers what one dashboard shows from the run store, the job manager and the editor's analysis of the file.
+// Gathers what one dashboard shows from the workspace model (runs, the file's analysis) and the job manager.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/jobs/runFolder';
@@ -10,13 +10,13 @@ import type { JobManager } from '../runs/jobManager';
 import { runFigures } from '../runs/runFigures';
 import { readRunJson, type RunEntry } from '../runs/runListing';
 import type { RunStore } from '../runs/runStore';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { DashboardSelection } from '../runs/services';
 import type { DashboardPlan, DashboardRun, DashboardSources } from './collect/snapshot';
 
 export interface SourceDeps {
-  store: RunStore;
+  model: WorkspaceModel;
   jobs: JobManager;
-  analyzer: ExperimentAnalyzer;
 }
 
 /** The file's analysis (reflecting unsaved edits), or undefined when the file is gone. */
@@ -51,13 +51,13 @@ function dashboardRun(store: RunStore, entry: RunEntry, experiment: unknown): Da
 }
 
 export async function gatherSources(deps: SourceDeps, file: string, selection: DashboardSelection, controls: WhatIfChoice | undefined): Promise<DashboardSources> {
-  const analysed = await analyse(deps.analyzer, file);
+  const analysed = await analyse(deps.model.analyzer, file);
   const experiment = analysed?.analysis.parsed.value;
   const name = (experiment as { name?: unknown } | undefined)?.name;
   return {
     experiment: { file, label: vscode.workspace.asRelativePath(file), name: typeof name === 'string' ? name : path.basename(file, '.smoe.json') },
     trusted: vscode.workspace.isTrusted,
-    runs: deps.store.runsOf(file).map((entry) => dashboardRun(deps.store, entry, experiment)),
+    runs: deps.model.runs.runsOf(file).map((entry) => dashboardRun(deps.model.runs, entry, experiment)),
     jobs: activeJobs(deps.jobs, file),
     plan: analysed ? planFrom(analysed.analysis) : undefined,
     controls,

@@ -8,6 +8,9 @@ export type Listener<T> = (event: T) => void;
 export class Emitter<T> {
   private readonly listeners = new Set<Listener<T>>();
 
+  /** `onListenerError` hears a listener's exception (the extension writes it to its output channel). */
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
   readonly event = (listener: Listener<T>): Subscription => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -19,7 +22,7 @@ export class Emitter<T> {
         listener(event);
       } catch (error) {
         // One broken listener must not keep the others (or the worker client) from seeing the event.
-        console.error('[smoe] event listener failed:', error);
+        this.onListenerError(error);
       }
     }
   }

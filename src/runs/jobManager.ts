@@ -34,6 +34,8 @@ export interface JobManagerOptions {
   script: () => string;
   cancelGraceMs: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Hears an exception thrown by an event listener; without it the exception is rethrown outside the job manager. */
+  onListenerError?: (error: unknown) => void;
 }
 
 interface Entry {
@@ -49,15 +51,25 @@ export function jobKey(request: JobRequest): string {
 }
 
 let counter = 0;
+
+/** A listener's exception must not stop the others; thrown on a later tick, it still reaches the host's error log. */
+function rethrowLater(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  });
+}
 const RECENT_LIMIT = 50;
 
 export class JobManager {
   private readonly entries = new Map<string, Entry>();
   private readonly finishedJobs: JobInfo[] = [];
-  private readonly emitter = new Emitter<JobEvent>();
-  readonly onEvent = this.emitter.event;
+  private readonly emitter: Emitter<JobEvent>;
+  readonly onEvent: Emitter<JobEvent>['event'];
 
-  constructor(private readonly options: JobManagerOptions) {}
+  constructor(private readonly options: JobManagerOptions) {
+    this.emitter = new Emitter<JobEvent>(options.onListenerError ?? rethrowLater);
+    this.onEvent = this.emitter.event;
+  }
 
   /** Queues the job; it starts now when nothing else of its experiment is queued or running. */
   submit(request: JobRequest, label: string): JobInfo {

@@ -4,14 +4,13 @@ import type { JobEvent, JobManager } from './jobManager';
 import { outcomeText } from './progressNotifications';
 
 export class JobOutputLog implements vscode.Disposable {
-  readonly channel = vscode.window.createOutputChannel('LoRA-SMoE', { log: true });
   private readonly subscription: { dispose(): void };
   /** Jobs whose first warning was already shown as a notification (e.g. the CUDA → CPU fallback). */
   private readonly warnedJobs = new Set<string>();
   /** Warning texts already shown this session: the same one (CPU because CUDA is absent) is not repeated for every job. */
   private readonly shownWarnings = new Set<string>();
 
-  constructor(jobs: JobManager) {
+  constructor(jobs: JobManager, readonly channel: vscode.LogOutputChannel) {
     this.subscription = jobs.onEvent((e) => this.write(e));
   }
 

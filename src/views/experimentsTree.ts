@@ -2,9 +2,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobManager } from '../runs/jobManager';
+import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
 import { listArtifacts } from '../runs/runListing';
-import type { RunStore } from '../runs/runStore';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, RunNode } from './nodes';
 import { collectRunItem, type RunItemView } from './runItem';
 
@@ -15,13 +16,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly store: RunStore;
 
-  constructor(private readonly store: RunStore, private readonly jobs: JobManager) {
-    this.subscription = store.onDidChange(() => this.changed.fire(undefined));
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
+  constructor(model: WorkspaceModel, private readonly jobs: JobManager) {
+    this.store = model.runs;
+    this.subscription = model.onDidChange((change) => {
+      if (change.experiments || change.runs) this.changed.fire(undefined);
+    });
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
