@@ -1,13 +1,14 @@
 // The dashboard in Chromium on a finished probe and training run (seeded run folders, as the jobs write them): the
-// charts are painted, the what-if total follows the budget, and every section and the Experiments view are saved
-// as screenshots in test-results/ui/.
+// charts are painted, the what-if total follows the budget, every section has content, and the sections and the
+// Experiments view are saved as screenshots in test-results/ui/.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
 import { activityBarEntry, openWorkbench, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
 
 const CHARTS = ['sensitivity-heatmap', 'allocation-chart', 'whatif-chart', 'training-loss', 'training-lr', 'training-grad', 'training-throughput', 'training-router'];
-const SECTIONS = ['sensitivity', 'allocation', 'whatif', 'training', 'evaluation'];
+/** Each section's heading; every one has content for this workspace (none is marked empty). */
+const SECTIONS = { sensitivity: 'Sensitivity', allocation: 'Allocation', whatif: 'Strategy what-if', training: 'Training', evaluation: 'Evaluation' };
 
 /** Pixels that are not fully transparent: chart.js and the heatmap draw on a transparent canvas. */
 function paintedPixels(canvas) {
@@ -81,9 +82,13 @@ describe('dashboard in the workbench', () => {
   uiTest('dashboard-sections', () => workbench, async ({ page }) => {
     // Tall enough that the training section (four charts and the router load) fits the webview in one piece.
     await page.setViewportSize({ width: 1400, height: 1700 });
-    for (const name of SECTIONS) {
+    for (const [name, heading] of Object.entries(SECTIONS)) {
       const section = frame.locator(`#section-${name}`);
       await section.scrollIntoViewIfNeeded();
+      assert.equal(await section.locator('h2').innerText(), heading);
+      assert.doesNotMatch((await section.getAttribute('class')) ?? '', /\bis-empty\b/, `#section-${name} is marked empty`);
+      const box = await section.boundingBox();
+      assert.ok(box && box.height > 100, `#section-${name} is ${box?.height ?? 0} px tall`);
       await section.screenshot({ path: screenshotPath(`dashboard-${name}`) });
     }
   });

@@ -1,4 +1,5 @@
 // A temp folder inside the test workspace with the tiny model, task files and a probe run, for the editor suites.
+import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -60,9 +61,11 @@ export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LoRA-SMoE');
 }
 
-/** Waits until our diagnostics satisfy `ready`; returns the last ones seen either way. */
+/** Waits until our diagnostics satisfy `ready` and returns them; fails the test, listing the last ones seen, on timeout. */
 export async function diagnosticsWhen(uri: vscode.Uri, ready: (diagnostics: vscode.Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<vscode.Diagnostic[]> {
-  return (await pollUntil(() => (ready(ours(uri)) ? ours(uri) : undefined), timeoutMs)) ?? ours(uri);
+  const seen = await pollUntil(() => (ready(ours(uri)) ? ours(uri) : undefined), timeoutMs);
+  if (seen) return seen;
+  throw new assert.AssertionError({ message: `diagnostics of ${uri.fsPath} did not become as expected within ${timeoutMs} ms; last seen:\n${listing(ours(uri))}` });
 }
 
 export function hasCode(diagnostics: vscode.Diagnostic[], code: string): boolean {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
 import { copyDashboardWorkspace } from '../../fixtures/runs/dashboardWorkspace';
 import { activatedExtension } from './manifest';
-import { FAKE_WORKER, fakeExperiment, hook, job, pollAsync, realExperiment, setFakeScript, uniqueDir, waitForExchange, waitForRunItem, waitJob } from './runsFixture';
+import { FAKE_WORKER, fakeExperiment, hook, job, pollAsync, realExperiment, releaseFakeJobs, setFakeScript, uniqueDir, waitForExchange, waitForRunItem, waitJob } from './runsFixture';
 
 const useRealWorker = () => hook('setWorker', {});
 const useFakeWorker = (cancelGraceMs = 3000) => hook('setWorker', { script: FAKE_WORKER, cancelGraceMs });
@@ -59,14 +59,16 @@ describe('runs, the worker and the Experiments view', function () {
 
   it('shows a running job with its progress, and a queued one behind it', async () => {
     await useFakeWorker();
-    const file = fakeExperiment('running', { steps: 40, stepMs: 50 });
+    // The training job waits at step 3 until released, so the view is checked mid-run however slow the machine is.
+    const file = fakeExperiment('running', { steps: 6, stepMs: 10, holdAtStep: 3 });
     await vscode.commands.executeCommand('smoe.refreshExperiments');
     const first = await start('smoe.train', vscode.Uri.file(file));
     const second = await start('smoe.probe', vscode.Uri.file(file));
     assert.strictEqual((await job(second))?.state, 'queued');
-    const running = await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'sync~spin' && /train · \d+\/40/.test(i.description ?? ''), 'a running training run');
+    const running = await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'sync~spin' && /train · 3\/6/.test(i.description ?? ''), 'a running training run at step 3 of 6');
     assert.strictEqual(running.contextValue, 'smoe.run.running.train');
     await waitForRunItem(file, (i) => i.contextValue === 'smoe.job.queued' && i.label === 'probe', 'the queued probe');
+    releaseFakeJobs(file);
     assert.strictEqual((await waitJob(first)).status, 'succeeded');
     assert.strictEqual((await waitJob(second)).status, 'succeeded');
     await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'pass', 'the finished training run');
@@ -74,13 +76,13 @@ describe('runs, the worker and the Experiments view', function () {
 
   it('killing the worker mid-run marks the run failed; the next run starts a fresh worker and succeeds', async () => {
     await useFakeWorker();
-    const file = fakeExperiment('killed', { steps: 400, stepMs: 25 });
+    const file = fakeExperiment('killed', { steps: 6, stepMs: 10, holdAtStep: 3 });
     await vscode.commands.executeCommand('smoe.refreshExperiments');
     const jobId = await start('smoe.train', vscode.Uri.file(file));
     const running = await pollAsync(async () => {
       const j = await job(jobId);
-      return j?.runDir && (j.progress?.done ?? 0) >= 3 ? j : undefined;
-    }, 15_000, 'the job to make progress');
+      return j?.runDir && j.progress?.done === 3 ? j : undefined;
+    }, 30_000, 'the job to reach step 3');
     process.kill(running.pid!, 'SIGKILL');
     const outcome = await waitJob(jobId);
     assert.strictEqual(outcome.status, 'failed');
@@ -99,17 +101,18 @@ describe('runs, the worker and the Experiments view', function () {
 
   it('cancel stops the job and keeps its partial results', async () => {
     await useFakeWorker();
-    const file = fakeExperiment('cancelled', { steps: 400, stepMs: 25 });
+    // Held at step 7 until Cancel: exactly seven steps are kept, whatever the machine's speed.
+    const file = fakeExperiment('cancelled', { steps: 12, stepMs: 10, holdAtStep: 7 });
     await vscode.commands.executeCommand('smoe.refreshExperiments');
     const jobId = await start('smoe.train', vscode.Uri.file(file));
-    await pollAsync(async () => ((await job(jobId))?.progress?.done ?? 0) >= 7 || undefined, 15_000, 'seven steps');
+    await pollAsync(async () => (await job(jobId))?.progress?.done === 7 || undefined, 30_000, 'seven steps');
     assert.strictEqual(await vscode.commands.executeCommand('smoe.cancelRun', jobId), true);
     const outcome = await waitJob(jobId);
     assert.strictEqual(outcome.status, 'cancelled');
     const runDir = outcome.runDir!;
     assert.strictEqual(readRunRecord(runDir)?.status, 'cancelled');
     const steps = readRunEvents(runDir).filter((e) => e.event === 'metric').length;
-    assert.ok(steps >= 7 && steps < 400, `${steps} steps kept`);
+    assert.strictEqual(steps, 7, `${steps} steps kept`);
     assert.ok(fs.existsSync(path.join(runDir, 'checkpoints', 'step-6.json')), 'the checkpoints written before Cancel are gone');
     await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'circle-slash', 'the cancelled run');
   });

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { WorkerOutcome } from '../../../src/runs/workerProcess';
 import type { ExchangeLog } from '../../../src/panel/dashboardPanel';
 import type { RenderedItem } from '../../../src/runs/testHook';
-import { FAKE_SCRIPT_FILE, type FakeWorkerScript } from '../../fixtures/runs/fakeWorker';
+import { FAKE_RELEASE_FILE, FAKE_SCRIPT_FILE, type FakeWorkerScript } from '../../fixtures/runs/fakeWorker';
 import { writeTinyWorkspace } from '../../unit/train/tinyWorkspace';
 import { pollUntil, workspaceRoot } from './manifest';
 
@@ -40,6 +40,11 @@ export function fakeExperiment(label: string, script: FakeWorkerScript): string 
 
 export function setFakeScript(experimentFile: string, script: FakeWorkerScript): void {
   fs.writeFileSync(path.join(path.dirname(experimentFile), FAKE_SCRIPT_FILE), JSON.stringify(script));
+}
+
+/** Lets fake jobs of this experiment that wait at `holdAtStep` go on. */
+export function releaseFakeJobs(experimentFile: string): void {
+  fs.writeFileSync(path.join(path.dirname(experimentFile), FAKE_RELEASE_FILE), '');
 }
 
 /** The training engineer's tiny model workspace (random 2-layer LLaMA, tokenizer, two tasks), copied into the workspace. */
