@@ -2,9 +2,11 @@
 // charts are painted, the what-if total follows the budget, every section has content, and the sections and the
 // Experiments view are saved as screenshots in test-results/ui/.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
-import { activityBarEntry, openWorkbench, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
+import { activityBarEntry, openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
 
 const CHARTS = ['sensitivity-heatmap', 'allocation-chart', 'whatif-chart', 'training-loss', 'training-lr', 'training-grad', 'training-throughput', 'training-router'];
 /** Each section's heading; every one has content for this workspace (none is marked empty). */
@@ -24,8 +26,9 @@ function paintedPixels(canvas) {
 describe('dashboard in the workbench', () => {
   let workbench;
   let frame;
+  let experimentFile;
   before(async () => {
-    writeDashboardWorkspace(ui.workspace);
+    experimentFile = writeDashboardWorkspace(ui.workspace);
     workbench = await openWorkbench('dashboard');
   });
   after(async () => {
@@ -91,5 +94,31 @@ describe('dashboard in the workbench', () => {
       assert.ok(box && box.height > 100, `#section-${name} is ${box?.height ?? 0} px tall`);
       await section.screenshot({ path: screenshotPath(`dashboard-${name}`) });
     }
+  });
+
+  uiTest('follows-a-finished-run', () => workbench, async ({ page }) => {
+    // As `smoe evaluate` in a terminal leaves a run, outside any job of the extension: eval.json, then run.json.
+    const runs = path.join(path.dirname(experimentFile), '.smoe', 'runs');
+    const source = path.join(runs, '20260301-110000-evaluate');
+    const id = '20260301-130000-evaluate';
+    fs.mkdirSync(path.join(runs, id));
+    const report = JSON.parse(fs.readFileSync(path.join(source, 'eval.json'), 'utf8'));
+    fs.writeFileSync(path.join(runs, id, 'eval.json'), JSON.stringify({ ...report, average: { ...report.average, accuracy: 0.71875 } }));
+    const record = JSON.parse(fs.readFileSync(path.join(source, 'run.json'), 'utf8'));
+    const stamps = { startedAt: '2026-03-01T13:00:00.000Z', finishedAt: '2026-03-01T13:04:00.000Z' };
+    fs.writeFileSync(path.join(runs, id, 'run.json'), JSON.stringify({ ...record, id, ...stamps, summary: { ...record.summary, average: 0.71875 } }));
+    const view = sideBarContainer(page, 'smoe');
+    await view.locator('.monaco-list-row').filter({ hasText: 'avg acc 71.9%' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await frame.locator('#evaluation-table td').filter({ hasText: /^71\.9%$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  uiTest('follows-an-edited-experiment', () => workbench, async ({ page }) => {
+    // Changed on disk (another editor, git checkout): the open document reloads; the dashboard and CodeLens follow.
+    const text = fs.readFileSync(experimentFile, 'utf8');
+    fs.writeFileSync(experimentFile, text.replace('"name": "dashboard-fixture"', '"name": "dashboard-renamed"').replace('"value": 24', '"value": 30'));
+    await frame.locator('#experiment-name').filter({ hasText: /^dashboard-renamed$/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await quickOpen(page, 'dashboard.smoe.json');
+    const lenses = page.locator('.part.editor .monaco-editor .codelens-decoration');
+    await lenses.filter({ hasText: /budget 30 experts/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 });

@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { writeEditorWorkspace } from './editorWorkspace.mjs';
-import { openWorkbench, ui, uiTest } from './workbench.mjs';
-
-/** Opens a workspace file with Quick Open (Ctrl+P), clicking the row for its name. */
-async function quickOpen(page, fileName) {
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await widget.waitFor({ state: 'visible' });
-  await widget.locator('input').fill(fileName);
-  const row = widget.locator('.monaco-list-row').filter({ hasText: fileName });
-  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
-  await row.first().click();
-  await widget.waitFor({ state: 'hidden' });
-}
+import { openWorkbench, quickOpen, ui, uiTest } from './workbench.mjs';
 
 async function texts(locator) {
   return (await locator.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());

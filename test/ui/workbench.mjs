@@ -97,3 +97,15 @@ export async function runCommandFromPalette(page, label, { timeout = 15_000 } = 
   await row.first().click();
   await widget.waitFor({ state: 'hidden', timeout });
 }
+
+/** Opens a workspace file with Quick Open (Ctrl+P), clicking the row for its name. */
+export async function quickOpen(page, fileName) {
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('Control+P');
+  await widget.waitFor({ state: 'visible' });
+  await widget.locator('input').fill(fileName);
+  const row = widget.locator('.monaco-list-row').filter({ hasText: fileName });
+  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await row.first().click();
+  await widget.waitFor({ state: 'hidden' });
+}
