@@ -68,6 +68,6 @@ export function registerRunFeatures(context: vscode.ExtensionContext, model: Wor
     new ProgressNotifications(jobs, (job) => void announceFinished(services, job)),
     new JobsStatusBar(jobs),
   );
-  if (context.extensionMode === vscode.ExtensionMode.Test) context.subscriptions.push(registerTestHook({ jobs, tree, dashboards, override }));
+  if (context.extensionMode === vscode.ExtensionMode.Test) context.subscriptions.push(registerTestHook({ model, jobs, tree, dashboards, override }));
   return commandTable(services, model);
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { DashboardManager } from '../panel/dashboardManager';
 import type { ExperimentsTreeProvider } from '../views/experimentsTree';
 import type { ExperimentsNode } from '../views/nodes';
+import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { JobInfo, JobManager } from './jobManager';
 
 export const TEST_HOOK_COMMAND = 'smoe.test.hook';
@@ -22,6 +23,7 @@ export interface RenderedItem {
 }
 
 interface HookDeps {
+  model: WorkspaceModel;
   jobs: JobManager;
   tree: ExperimentsTreeProvider;
   dashboards: DashboardManager;
@@ -57,6 +59,11 @@ export function registerTestHook(deps: HookDeps): vscode.Disposable {
         return deps.jobs.whenFinished(String(args.jobId));
       case 'tree':
         return render(deps.tree, undefined, 0);
+      case 'problems': {
+        // The analysis diagnostics are made from, awaited: a test can tell "no problems" from "not analysed yet".
+        const analysis = await deps.model.analyzer.analyze(await vscode.workspace.openTextDocument(vscode.Uri.file(String(args.file))));
+        return analysis.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message }));
+      }
       case 'dashboard':
         return deps.dashboards.exchange(String(args.file));
       case 'deliver':

@@ -8,6 +8,8 @@ import { classifyFileEvent, everything, merge, noChange, type FileEventKind, typ
 
 /** Changes closer together than this (a job writing events, a folder copied in) become one event. */
 const SETTLE_MS = 250;
+/** How often the probe runs the cached analyses picked from are re-checked, for what the watcher cannot see. */
+const PROBE_RECHECK_MS = 3000;
 
 /** Where failures inside the extension are written: the "LoRA-SMoE" output channel, not the developer console. */
 export interface InternalLog {
@@ -31,6 +33,7 @@ export class WorkspaceModel implements vscode.Disposable {
   private pending = noChange();
   private timer?: NodeJS.Timeout;
   private disposed = false;
+  private rechecking = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(jobs: JobManager, private readonly log: InternalLog) {
@@ -49,6 +52,7 @@ export class WorkspaceModel implements vscode.Disposable {
         if (e.affectsConfiguration('smoe.runsDirectory')) this.note(everything());
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.note({ experiments: true, runs: true })),
+      this.recheckProbeRuns(),
     );
   }
 
@@ -74,6 +78,23 @@ export class WorkspaceModel implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.timer);
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /**
+   * Where no event exists: the recursive watcher does not report files in a folder created mid-session (code-server
+   * here), such as a probe run that `smoe probe` in a terminal writes beside a new experiment. Only the runs folders of
+   * cached analyses are re-read (a readdir and two stats per probe run), and the event fires only on a difference.
+   */
+  private recheckProbeRuns(): vscode.Disposable {
+    const timer = setInterval(() => {
+      if (this.rechecking || this.timer) return;
+      this.rechecking = true;
+      this.analyzer.invalidateIfProbeRunsChanged()
+        .then((changed) => { if (changed && !this.disposed) this.changed.fire({ experiments: false, runs: true, analyses: true }); })
+        .catch((error: unknown) => this.reportFailure('LoRA-SMoE: checking runs folders failed', error))
+        .finally(() => { this.rechecking = false; });
+    }, PROBE_RECHECK_MS);
+    return new vscode.Disposable(() => clearInterval(timer));
   }
 
   private async settle(): Promise<void> {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { BROKEN_EXPECTED, BROKEN_EXPERIMENT, BROKEN_WITH_MODEL, GOOD_EXPERIMENT, expectedOffset } from '../../fixtures/experiment/experiments';
 import { TINY_SHAPES } from '../../fixtures/experiment/tinyModel';
 import { activatedExtension } from './manifest';
+import { hook } from './runsFixture';
 import { diagnosticsWhen, hasCode, lensTitlesWhen, listing, makeWorkspaceDir, openFile, ours, PROBE_TABLE, probeRunInStages, writeProbeRun } from './editorFixture';
 
 /** DESIGN §3.1, shared-a, written out independently of the extension: r*d_in + n*r*d_out + (n > 1 ? n*d_in : 0). */
@@ -234,9 +235,12 @@ describe('experiment files in the editor', () => {
       assert.strictEqual(written.model.path, 'model');
       assert.deepStrictEqual(written.tasks.map((t) => [t.name, t.test]), [['boolq', 'data/boolq/test.json'], ['piqa', undefined]]);
       assert.strictEqual(written.adapter.rank, 8);
-      // The file's only problems are the hints about optional sections it leaves to their defaults.
-      const diagnostics = await diagnosticsWhen(uri!, (d) => hasCode(d, 'missing-section'));
-      assert.deepStrictEqual(diagnostics.filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint).map((d) => d.message), []);
+      // Awaiting the analysis itself tells "no problems" from "not checked yet"; the diagnostics then show exactly those.
+      const problems = await hook<{ code: string; severity: string; message: string }[]>('problems', { file: target });
+      assert.ok(problems, 'the test hook returned no analysis');
+      assert.deepStrictEqual(problems.filter((p) => p.severity !== 'hint').map((p) => p.message), []);
+      const diagnostics = await diagnosticsWhen(uri!, (d) => d.length === problems.length);
+      assert.deepStrictEqual(diagnostics.map((d) => d.message).sort(), problems.map((p) => p.message).sort());
     });
   });
 
