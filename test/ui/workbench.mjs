@@ -38,7 +38,8 @@ export async function openWorkbench(label) {
   const browser = await launchChromium(profile);
   const { page } = browser;
   page.setDefaultTimeout(20_000);
-  await page.goto(`${ui.origin}/?${new URLSearchParams({ folder: ui.workspace })}`);
+  // The workbench's first load is slow on a busy machine: it gets the same allowance as the wait for its parts.
+  await page.goto(`${ui.origin}/?${new URLSearchParams({ folder: ui.workspace })}`, { timeout: WORKBENCH_TIMEOUT_MS });
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
   return {
     page,
