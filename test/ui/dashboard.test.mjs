@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
-import { activityBarEntry, openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
+import { activityBarEntry, openWorkbench, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
 
 const CHARTS = ['sensitivity-heatmap', 'allocation-chart', 'whatif-chart', 'training-loss', 'training-lr', 'training-grad', 'training-throughput', 'training-router'];
 /** Each section's heading; every one has content for this workspace (none is marked empty). */
@@ -112,13 +112,10 @@ describe('dashboard in the workbench', () => {
     await frame.locator('#evaluation-table td').filter({ hasText: /^71\.9%$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 
-  uiTest('follows-an-edited-experiment', () => workbench, async ({ page }) => {
-    // Changed on disk (another editor, git checkout): the open document reloads; the dashboard and CodeLens follow.
+  uiTest('follows-an-edited-experiment', () => workbench, async () => {
+    // Changed on disk (another editor, git checkout): the open document reloads and the dashboard follows.
     const text = fs.readFileSync(experimentFile, 'utf8');
     fs.writeFileSync(experimentFile, text.replace('"name": "dashboard-fixture"', '"name": "dashboard-renamed"').replace('"value": 24', '"value": 30'));
     await frame.locator('#experiment-name').filter({ hasText: /^dashboard-renamed$/ }).waitFor({ state: 'visible', timeout: 30_000 });
-    await quickOpen(page, 'dashboard.smoe.json');
-    const lenses = page.locator('.part.editor .monaco-editor .codelens-decoration');
-    await lenses.filter({ hasText: /budget 30 experts/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
   });
 });
