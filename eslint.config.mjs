@@ -2,6 +2,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import sonarjs from 'eslint-plugin-sonarjs';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+
+// The layers of src/core, lowest first (DESIGN.md §2): a folder may import its own layer's files and any lower
+// layer, never a sibling on the same row or anything above. A new folder in src/core needs a row here.
+const CORE_LAYERS = [
+  ['engine', 'data'],
+  ['runFolder'],
+  ['model'],
+  ['algo'],
+  ['experiment'],
+  ['probe', 'train'],
+  ['jobs'],
+  ['demo', 'export'],
+  ['dispatch'],
+];
+
+function coreLayerZones() {
+  const zones = [];
+  CORE_LAYERS.forEach((row, level) => {
+    const above = CORE_LAYERS.slice(level + 1).flat();
+    for (const folder of row) {
+      const from = [...row.filter((f) => f !== folder), ...above].map((f) => `./src/core/${f}`);
+      if (from.length === 0) continue;
+      zones.push({ target: `./src/core/${folder}`, from, message: `src/core/${folder} sits below these folders (layer order in eslint.config.mjs); move the shared piece down instead of importing up.` });
+    }
+  });
+  return zones;
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/host/**', 'smoe-demo/**', 'test-results/**', '**/*.mjs', 'src/core/engine/onnxProto.ts'] },
@@ -22,6 +50,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'core, worker and CLI must not import vscode (DESIGN.md §2).' }] }],
     },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: coreLayerZones() }] },
   },
   {
     files: ['test/**/*.ts'],

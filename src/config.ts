@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultRunsRoot } from './core/jobs/runFolder';
+import { defaultRunsRoot } from './core/runFolder/runFolder';
 import type { DeviceChoice } from './core/experiment/types';
 
 /** Typed access to the `smoe.*` settings. */

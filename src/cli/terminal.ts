@@ -1,4 +1,4 @@
-import type { JobReporter, ProgressEvent } from '../core/jobs/context';
+import type { JobReporter, ProgressEvent } from '../core/runFolder/context';
 
 /** Formats seconds as `1m05s` / `42s`. */
 export function formatDuration(seconds: number): string {

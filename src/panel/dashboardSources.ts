@@ -1,7 +1,7 @@
 // Gathers what one dashboard shows from the workspace model (runs, the file's analysis) and the job manager.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunEvent } from '../core/jobs/runFolder';
+import type { RunEvent } from '../core/runFolder/runFolder';
 import type { EvalReport } from '../core/train/evalReport';
 import type { ExperimentAnalysis, ExperimentAnalyzer } from '../editor/analysis';
 import { planOf } from '../editor/plans';

@@ -2,7 +2,7 @@
  * The extension <-> background worker protocol (Node IPC over `child_process.fork`).
  * One job per worker process. Every message is a member of these unions; handlers switch exhaustively.
  */
-import type { ArtifactEvent, LogLevel, MetricEvent, ProgressEvent } from '../core/jobs/context';
+import type { ArtifactEvent, LogLevel, MetricEvent, ProgressEvent } from '../core/runFolder/context';
 import type { JobRequest } from '../core/jobs/requests';
 
 /** extension -> worker: start the one job this worker runs. */

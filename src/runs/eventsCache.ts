@@ -1,7 +1,7 @@
 // events.jsonl grows by a line per step while a job runs; this reads only what was appended since the last look.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENTS_FILE, type RunEvent } from '../core/jobs/runFolder';
+import { EVENTS_FILE, type RunEvent } from '../core/runFolder/runFolder';
 
 interface Cached {
   offset: number;

@@ -1,6 +1,6 @@
 // Background jobs: one worker process per job, one job at a time per experiment (others wait in its queue).
 import * as path from 'node:path';
-import type { ArtifactEvent, LogLevel, MetricEvent } from '../core/jobs/context';
+import type { ArtifactEvent, LogLevel, MetricEvent } from '../core/runFolder/context';
 import type { JobRequest } from '../core/jobs/requests';
 import type { FromWorkerMessage } from '../protocol/worker';
 import { Emitter } from './emitter';

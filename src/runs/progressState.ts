@@ -1,5 +1,5 @@
 // Progress of one job as the UI shows it: phase, step/total and an ETA measured from the start of the phase.
-import type { ProgressEvent } from '../core/jobs/context';
+import type { ProgressEvent } from '../core/runFolder/context';
 
 export interface ProgressState {
   phase: string;

@@ -5,7 +5,7 @@ import { readSensitivity, SENSITIVITY_FILE, type SensitivityTable } from '../cor
 import { parseFlatExpertMap, totalExperts } from '../core/experiment/expertMap';
 import { suggestAllocation } from '../core/experiment/planner';
 import { adapterOf, allocationChoiceOf } from '../core/experiment/settings';
-import type { RunEvent } from '../core/jobs/runFolder';
+import type { RunEvent } from '../core/runFolder/runFolder';
 import type { EvalReport } from '../core/train/evalReport';
 import { readRunJson, type RunEntry } from './runListing';
 

@@ -1,7 +1,7 @@
 // Reading runs folders (DESIGN §5) written by the extension's worker or by the CLI. No `vscode`: unit-tested.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENTS_FILE, readRunRecord, RUN_FILE, type RunRecord } from '../core/jobs/runFolder';
+import { EVENTS_FILE, readRunRecord, RUN_FILE, type RunRecord } from '../core/runFolder/runFolder';
 
 export interface RunEntry {
   id: string;

@@ -1,7 +1,7 @@
 // What the extension writes into a run folder when the worker that owned it is gone without saying how it ended.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RUN_FILE, writeFileAtomic, type RunRecord, type RunStatus } from '../core/jobs/runFolder';
+import { RUN_FILE, writeFileAtomic, type RunRecord, type RunStatus } from '../core/runFolder/runFolder';
 
 /** A user-facing reason for a worker exit that came without a `done`/`failed` message. */
 export function describeExit(code: number | null, signal: NodeJS.Signals | null, lastError?: string): string {

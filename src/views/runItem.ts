@@ -1,5 +1,5 @@
 // How one run (or a job that has no run folder yet) looks in the Experiments tree. Pure: unit-tested.
-import type { RunStatus } from '../core/jobs/runFolder';
+import type { RunStatus } from '../core/runFolder/runFolder';
 import type { ProgressState } from '../runs/progressState';
 import { progressText } from '../runs/progressState';
 import type { RunFigures } from '../runs/runFigures';

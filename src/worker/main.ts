@@ -2,8 +2,8 @@
  * The background worker: one job per process, driven over Node IPC by the extension (src/protocol/worker.ts).
  * onnxruntime blocks its thread for a whole run, so it lives here and never in the extension host.
  */
-import { JobCancelledError, type JobContext } from '../core/jobs/context';
-import { runJobRequest } from '../core/jobs/dispatch';
+import { JobCancelledError, type JobContext } from '../core/runFolder/context';
+import { runJobRequest } from '../core/dispatch/dispatch';
 import { isToWorkerMessage, type FromWorkerMessage, type StartJobMessage } from '../protocol/worker';
 
 const controller = new AbortController();

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { JobCancelledError } from '../../core/jobs/context';
-import { runJobRequest } from '../../core/jobs/dispatch';
+import { JobCancelledError } from '../../core/runFolder/context';
+import { runJobRequest } from '../../core/dispatch/dispatch';
 import { formatDuration, formatTable, interruptSignal, TerminalReporter } from '../terminal';
 import { deviceFlag, parseFlags, requiredFlag, wholeFlag } from './engineArgs';
 

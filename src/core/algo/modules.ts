@@ -1,19 +1,8 @@
 // Module names, their order and the candidate set an allocation runs over.
-import { allModules, MODULE_TYPES, parseModuleName, type ModelConfig, type ModuleType } from '../model/config';
+import { allModules, compareModuleNames, parseModuleName, stripWeight, type ModelConfig, type ModuleType } from '../model/config';
 import type { SensitivityTable } from './types';
 
-/** Layer-major, then q,k,v,o,gate,up,down; names that are not module names go last, alphabetically. */
-export function compareModuleNames(a: string, b: string): number {
-  const pa = parseModuleName(a);
-  const pb = parseModuleName(b);
-  if (pa && pb) return pa.layer - pb.layer || MODULE_TYPES.indexOf(pa.type) - MODULE_TYPES.indexOf(pb.type);
-  if (pa || pb) return pa ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function stripWeight(name: string): string {
-  return name.replace(/\.weight$/, '');
-}
+export { compareModuleNames, stripWeight };
 
 /** Every module any task of the table measured, in model order. */
 export function tableModules(table: SensitivityTable): string[] {

@@ -1,16 +1,9 @@
 // Parameter accounting (DESIGN.md §3.1) from the model's real shapes.
 import { moduleShape, parseModuleName, type ModelConfig } from '../model/config';
-import type { AdapterShape, AdapterStyle, ExpertMap } from './types';
+import { moduleTrainableParams } from '../model/adapters/config';
 
-/**
- * Trainable parameters of one module with n experts: shared-a `r*d_in + n*r*d_out + (n>1 ? n*d_in : 0)`,
- * independent `n*r*(d_in + d_out) + (n>1 ? n*d_in : 0)`; the last term is the router. n <= 0: no adapter.
- */
-export function moduleTrainableParams(style: AdapterStyle, rank: number, n: number, dIn: number, dOut: number): number {
-  if (n <= 0) return 0;
-  const router = n > 1 ? n * dIn : 0;
-  return style === 'shared-a' ? rank * dIn + n * rank * dOut + router : n * rank * (dIn + dOut) + router;
-}
+export { moduleTrainableParams };
+import type { AdapterShape, ExpertMap } from './types';
 
 /** Input and output width of a module by name; undefined for names that are not module names. */
 export function shapeOf(model: ModelConfig, name: string): { dIn: number; dOut: number } | undefined {

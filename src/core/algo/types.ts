@@ -1,8 +1,8 @@
-// Types of the allocation algorithms (DESIGN.md §3.3). The experiment layer's types are structurally the same.
+// Types of the allocation algorithms (DESIGN.md §3.3); the experiment layer re-exports them.
 
-/** Module name (no `.weight`) → experts; absent or 0 = no adapter, 1 = plain LoRA. */
-export type ExpertMap = Record<string, number>;
-export type AdapterStyle = 'shared-a' | 'independent';
+import type { AdapterStyle, ExpertMap } from '../model/adapters/config';
+
+export type { AdapterStyle, ExpertMap };
 export type ThresholdScope = 'pooled' | 'per-type';
 export type AllocationStrategy = 'vote' | 'uniform' | 'layerwise' | 'proportional';
 

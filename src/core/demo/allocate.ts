@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { allocateExperts, type Budget, type SensitivityTable } from '../algo';
 import { loadExperiment } from '../experiment/load';
 import type { ExpertMap } from '../experiment/types';
-import { writeFileAtomic } from '../jobs/runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 import type { ModelConfig } from '../model/config';
 import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { allModules, parseModuleName, type ModelConfig } from '../model/config';
-import { readRunEvents, readRunRecord, type RunEvent } from '../jobs/runFolder';
+import { readRunEvents, readRunRecord, type RunEvent } from '../runFolder/runFolder';
 import type { ExperimentTask } from '../experiment/types';
 import type { VariantAllocation } from './allocate';
 import { DEMO_TARGETS } from './experimentFiles';

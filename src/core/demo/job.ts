@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { JobContext } from '../jobs/context';
-import type { JobOutcome, RunDirListener } from '../jobs/dispatch';
+import type { JobContext } from '../runFolder/context';
+import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from '../jobs/requests';
 import { EXPERIMENT_FILES } from './experimentFiles';
 import { noteStartedRun, runPhases } from './phases';

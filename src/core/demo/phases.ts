@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { throwIfCancelled, type JobContext } from '../jobs/context';
+import { throwIfCancelled, type JobContext } from '../runFolder/context';
 import { phaseComplete, writeState, type DemoState, type PhaseRecord } from './state';
 
 /** What a phase reports when it finishes: its outputs (absolute or workspace-relative) and any data. */

@@ -1,8 +1,10 @@
 import * as path from 'node:path';
-import type { JobContext } from '../jobs/context';
-import { runJobRequest } from '../jobs/dispatch';
+import type { JobContext } from '../runFolder/context';
+import { runEvaluateJob } from '../jobs/evaluate';
+import { runProbeJob } from '../jobs/probe';
+import { runTrainJob } from '../jobs/train';
 import type { EngineOptions } from '../jobs/requests';
-import { defaultRunsRoot } from '../jobs/runFolder';
+import { defaultRunsRoot } from '../runFolder/runFolder';
 import { allocateAll, readSensitivity } from './allocate';
 import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
 import type { DemoPhase } from './phases';
@@ -54,7 +56,7 @@ function probePhase(o: PipelineOptions, runsRoot: string): DemoPhase {
     label: 'probe sensitivity',
     run: async (ctx) => {
       const request = { kind: 'probe' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES.vote), runsRoot, ...o.engine };
-      const outcome = await runJobRequest(request, ctx, (dir) => o.onRunDir('probe', dir));
+      const outcome = await runProbeJob(request, ctx, (dir) => o.onRunDir('probe', dir));
       const runDir = requireRunDir(outcome.runDir, 'probe');
       return { files: [path.join(runDir, 'sensitivity.json')], runDir };
     },
@@ -86,7 +88,7 @@ function trainPhase(o: PipelineOptions, variant: AdaptedVariant, runsRoot: strin
       const resumeRun = previous.startedRunDir ? path.resolve(o.workspace, previous.startedRunDir) : undefined;
       if (resumeRun) ctx.log('info', `  resuming ${resumeRun}`);
       const request = { kind: 'train' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES[variant]), runsRoot, resumeRun, ...o.engine };
-      const outcome = await runJobRequest(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const outcome = await runTrainJob(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
       const runDir = requireRunDir(outcome.runDir, 'train');
       return { files: [path.join(runDir, 'adapter.safetensors')], runDir };
     },
@@ -101,7 +103,7 @@ function evaluatePhase(o: PipelineOptions, variant: AdaptedVariant | 'base', run
     run: async (ctx) => {
       const experimentFile = path.join(o.workspace, EXPERIMENT_FILES[variant === 'base' ? 'vote' : variant]);
       const request = { kind: 'evaluate' as const, experimentFile, runsRoot, adapterRun: trainRunDir(), limit: o.settings.evaluation.limit, ...o.engine };
-      const outcome = await runJobRequest(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const outcome = await runEvaluateJob(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
       const runDir = requireRunDir(outcome.runDir, 'evaluate');
       return { files: [path.join(runDir, 'eval.json')], runDir };
     },

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../jobs/runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 
 export const STATE_FILE = 'demo-state.json';
 

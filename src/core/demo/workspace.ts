@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../jobs/runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 import { vocabularyTexts } from './corpus';
 import { EXPERIMENT_FILES, experimentValue, taskFiles, type AdaptedVariant } from './experimentFiles';
 import type { DemoSettings } from './settings';

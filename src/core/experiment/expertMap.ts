@@ -1,37 +1,14 @@
-import { compareModuleNames, orderedExpertMap, totalExperts } from '../algo';
+import { orderedExpertMap, totalExperts } from '../algo';
+import { flatExpertMapText, parseFlatExpertMap } from '../model/adapters/expertMap';
 import { parseModuleName } from '../model/config';
 import { isObject } from './lenient';
 import type { ExpertMap } from './types';
 
-export { orderedExpertMap, totalExperts };
-
-/**
- * The authors' flat format: `{"model.layers.0.self_attn.q_proj": 3, ...}`, most experts first (ties in model
- * order), 4-space indent, no `.weight` suffix, zero-expert modules omitted — as their shipped expert-num.json.
- */
-export function flatExpertMapText(map: ExpertMap): string {
-  const names = Object.keys(map)
-    .filter((name) => map[name] > 0)
-    .sort((a, b) => map[b] - map[a] || compareModuleNames(a, b));
-  const ordered: ExpertMap = {};
-  for (const name of names) ordered[name.replace(/\.weight$/, '')] = map[name];
-  return JSON.stringify(ordered, null, 4) + '\n';
-}
+export { flatExpertMapText, orderedExpertMap, parseFlatExpertMap, totalExperts };
 
 /** Whether a parsed JSON value is a flat expert map: a non-empty object of module names → non-negative integers. */
 export function isFlatExpertMap(value: unknown): value is ExpertMap {
   if (!isObject(value)) return false;
   const entries = Object.entries(value);
   return entries.length > 0 && entries.every(([name, count]) => parseModuleName(name) !== undefined && Number.isInteger(count) && (count as number) >= 0);
-}
-
-/** Reads a flat map's value; the error says what is wrong so the caller can name the file and the fix. */
-export function parseFlatExpertMap(value: unknown): { map: ExpertMap } | { error: string } {
-  if (!isObject(value)) return { error: 'is not a JSON object of module name → expert count' };
-  const map: ExpertMap = {};
-  for (const [name, count] of Object.entries(value)) {
-    if (!Number.isInteger(count) || (count as number) < 0) return { error: `"${name}" has ${JSON.stringify(count)} experts (a non-negative integer is needed)` };
-    map[name.replace(/\.weight$/, '')] = count as number;
-  }
-  return { map };
 }

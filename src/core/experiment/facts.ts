@@ -1,10 +1,7 @@
-import type { ModelConfig, ModelFormat } from '../model/config';
-import type { ExpertMap } from './types';
+import type { ModelFacts } from '../model/load';
 
-/** What reading the model's headers (config.json / safetensors header / llama2.c header) found. */
-export type ModelFacts =
-  | { status: 'ok'; format: ModelFormat; config: ModelConfig; modules: readonly string[] }
-  | { status: 'missing' | 'unreadable' | 'unknown-format'; detail: string };
+export type { ModelFacts };
+import type { ExpertMap } from './types';
 
 /** Parameter accounting for the file's adapter on its model (from core/algo), injected so checks stay pure. */
 export interface ParameterAccounting {

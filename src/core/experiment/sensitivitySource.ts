@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readRunRecord, RUN_FILE } from '../jobs/runFolder';
+import { readRunRecord, RUN_FILE } from '../runFolder/runFolder';
 
 export const SENSITIVITY_FILE = 'sensitivity.json';
 

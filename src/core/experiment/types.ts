@@ -1,4 +1,7 @@
-import type { ModuleType } from '../model/config';
+import type { AllocationStrategy, BudgetKind, ThresholdScope } from '../algo/types';
+import type { AdapterSettings, AdapterStyle, ExpertMap } from '../model/adapters/config';
+
+export type { AdapterSettings, AdapterStyle, AllocationStrategy, BudgetKind, ExpertMap, ThresholdScope };
 
 /** The experiment file (`*.smoe.json`) after defaults; its schema is media/smoe.schema.json. */
 export interface ExperimentTask {
@@ -9,22 +12,7 @@ export interface ExperimentTask {
   answerPattern?: string;
 }
 
-export type AdapterStyle = 'shared-a' | 'independent';
-export type BudgetKind = 'none' | 'experts' | 'params' | 'loraRank';
-export type AllocationStrategy = 'vote' | 'uniform' | 'layerwise' | 'proportional';
-export type ThresholdScope = 'pooled' | 'per-type';
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
-export type ExpertMap = Record<string, number>;
-
-export interface AdapterSettings {
-  style: AdapterStyle;
-  rank: number;
-  alpha: number;
-  dropout: number;
-  targetModules: ModuleType[];
-  topK: number;
-  balanceLossCoef: number;
-}
 
 export interface BudgetSettings {
   kind: BudgetKind;

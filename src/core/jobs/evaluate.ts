@@ -3,15 +3,15 @@
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { adaptedModules } from '../model/adapters/config';
 import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
-import { modelAccess } from '../model/modelAccess';
+import { modelAccess } from './modelAccess';
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
 import { evalReport, evalTaskEvent, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
-import { throwIfCancelled, type JobContext } from './context';
-import type { JobOutcome, RunDirListener } from './dispatch';
+import { throwIfCancelled, type JobContext } from '../runFolder/context';
+import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from './requests';
-import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from './runFolder';
+import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from '../runFolder/runFolder';
 import { engineSessionOptions } from './train';
 
 type EvaluateRequest = Extract<JobRequest, { kind: 'evaluate' }>;

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, EXPERTS_FILE, readAdapterFiles } from '../model/adapters/files';
-import { writeFileAtomic } from './runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 
 /**
  * Copies adapter.safetensors, adapter_config.json and experts.json from `runDir` into `outDir`

@@ -3,10 +3,10 @@ import { SENSITIVITY_FILE } from '../algo/sensitivity';
 import type { EngineSessionOptions } from '../engine';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { probeToFile, type ProbePlan } from '../probe/run';
-import { JobCancelledError, type JobContext } from './context';
-import type { JobOutcome, RunDirListener } from './dispatch';
+import { JobCancelledError, type JobContext } from '../runFolder/context';
+import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { EngineOptions, JobRequest } from './requests';
-import { defaultRunsRoot, RunFolder, withRunFolder } from './runFolder';
+import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
 
 type ProbeRequest = Extract<JobRequest, { kind: 'probe' }>;
 

@@ -5,16 +5,16 @@ import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import type { EngineSessionOptions } from '../engine';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
-import { modelAccess } from '../model/modelAccess';
+import { modelAccess } from './modelAccess';
 import { totalExperts } from '../experiment/expertMap';
 import { latestCheckpoint, type Checkpoint } from '../train/checkpoint';
 import { expertMapOf } from '../train/expertsOf';
 import { taskWeights } from '../train/sampler';
 import { trainInRunFolder } from '../train/trainLoop';
-import type { JobContext } from './context';
-import type { JobOutcome, RunDirListener } from './dispatch';
+import type { JobContext } from '../runFolder/context';
+import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { EngineOptions, JobRequest } from './requests';
-import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from './runFolder';
+import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from '../runFolder/runFolder';
 
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
 

@@ -78,3 +78,16 @@ export function allModules(config: ModelConfig): { name: string; layer: number; 
   }
   return out;
 }
+
+/** Layer-major, then q,k,v,o,gate,up,down; names that are not module names go last, alphabetically. */
+export function compareModuleNames(a: string, b: string): number {
+  const pa = parseModuleName(a);
+  const pb = parseModuleName(b);
+  if (pa && pb) return pa.layer - pb.layer || MODULE_TYPES.indexOf(pa.type) - MODULE_TYPES.indexOf(pb.type);
+  if (pa || pb) return pa ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function stripWeight(name: string): string {
+  return name.replace(/\.weight$/, '');
+}

@@ -1,7 +1,6 @@
 // One entry point for every checkpoint format: locate (headers only), describe (for the editor), load (weights in memory).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ModelFacts } from '../experiment/facts';
 import { allModules, type ModelConfig, type ModelFormat } from './config';
 import { ModelFileError } from './errors';
 import { locateHfModel, readHfConfigFile } from './hfFolder';
@@ -16,6 +15,11 @@ export interface LocatedCheckpoint {
   /** Each model tensor's bytes in its file (F32, F16 or BF16), keyed by HF name. */
   locations: Map<string, TensorLocation>;
 }
+
+/** What reading the model's headers (config.json / safetensors header / llama2.c header) found. */
+export type ModelFacts =
+  | { status: 'ok'; format: ModelFormat; config: ModelConfig; modules: readonly string[] }
+  | { status: 'missing' | 'unreadable' | 'unknown-format'; detail: string };
 
 export type FormatChoice = ModelFormat | 'auto';
 

@@ -1,7 +1,7 @@
 // What the probe reads: the located checkpoint (headers only; weights stay in their files) and, per task, the
 // seeded sample of records encoded like training data (Alpaca prompt, response-only labels, truncation).
 import { encodeRecord, IGNORE_INDEX, readDatasetSync, sampleIndices, scoredTokens, skippedMessages, type Dataset, type EncodedExample, type Tokenizer } from '../data';
-import type { LogLevel } from '../jobs/context';
+import type { LogLevel } from '../runFolder/context';
 import { locateCheckpoint, type FormatChoice, type LocatedCheckpoint } from '../model/load';
 import { defaultTokenizerPath, loadTokenizer } from '../model/tokenizer/load';
 import type { ProbeTaskInput } from './loop';

@@ -1,7 +1,7 @@
 // The probe loop: per task, batches of sampled examples through the runner, per-example clipping, sums per
 // module; progress and a metric per example; stops between batches when cancelled, keeping what was done.
 import { chunk, type EncodedExample } from '../data';
-import type { JobContext } from '../jobs/context';
+import type { JobContext } from '../runFolder/context';
 import { clipPerExample } from './norms';
 import type { ProbeRunner } from './runner';
 import type { ProbeTarget } from './targets';

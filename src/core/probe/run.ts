@@ -3,7 +3,7 @@
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
 import type { EngineSessionOptions } from '../engine';
-import type { JobContext } from '../jobs/context';
+import type { JobContext } from '../runFolder/context';
 import type { ModuleType } from '../model/config';
 import type { LocatedCheckpoint } from '../model/load';
 import { sessionForModel } from '../model/decoder/sessions';

@@ -1,5 +1,7 @@
 /** Named float32 tensors: the trainable parameters, their gradients or an optimiser moment. */
-export type ParamSet = Map<string, Float32Array>;
+import type { ParamSet } from '../model/adapters/params';
+
+export type { ParamSet };
 
 export interface AdamWSettings {
   betas: [number, number];

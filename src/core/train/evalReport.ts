@@ -1,5 +1,5 @@
 // eval.json: accuracy and held-out loss per task, their average, which adapter and model were evaluated.
-import type { MetricEvent } from '../jobs/context';
+import type { MetricEvent } from '../runFolder/context';
 
 export interface TaskEvaluation {
   /**

@@ -1,5 +1,5 @@
 // The training loop inside a run folder: fresh start or resume, events per step, checkpoints, cancel, export.
-import { JobCancelledError, type JobContext } from '../jobs/context';
+import { JobCancelledError, type JobContext } from '../runFolder/context';
 import type { TrainingSettings } from '../experiment/types';
 import { deriveSeed, SeededRandom } from '../data';
 import type { EngineSessionOptions } from '../engine';

@@ -1,5 +1,5 @@
 // One optimiser step: micro-batches through the training graph, summed gradients, clipping, AdamW.
-import type { RouterLoad } from '../jobs/context';
+import type { RouterLoad } from '../runFolder/context';
 import type { TrainingSettings } from '../experiment/types';
 import type { EncodedExample, SeededRandom } from '../data';
 import type { HostTensor } from '../engine';

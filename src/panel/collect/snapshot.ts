@@ -1,6 +1,6 @@
 // Everything the dashboard shows, folded from raw inputs (runs, events, eval.json, the plan) into one snapshot. Pure.
 import type { ExpertMap } from '../../core/experiment/types';
-import type { RunEvent } from '../../core/jobs/runFolder';
+import type { RunEvent } from '../../core/runFolder/runFolder';
 import type { EvalReport } from '../../core/train/evalReport';
 import type { ActiveJobView, DashboardSnapshot, RunRowView, WhatIfChoice } from '../../protocol/webview';
 import type { RunFigures } from '../../runs/runFigures';

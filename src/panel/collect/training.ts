@@ -1,6 +1,6 @@
 // Training runs' events.jsonl → loss (total and per task), learning rate, gradient norm, tokens/s, router load. Pure.
-import type { MetricEvent } from '../../core/jobs/context';
-import type { RunEvent, RunStatus } from '../../core/jobs/runFolder';
+import type { MetricEvent } from '../../core/runFolder/context';
+import type { RunEvent, RunStatus } from '../../core/runFolder/runFolder';
 import type { RouterLoadView, TrainingView } from '../../protocol/webview';
 import { pick, sampleIndices } from './series';
 

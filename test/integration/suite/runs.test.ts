@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { copyDashboardWorkspace } from '../../fixtures/runs/dashboardWorkspace';
 import { activatedExtension } from './manifest';
 import { FAKE_WORKER, fakeExperiment, hook, job, pollAsync, realExperiment, releaseFakeJobs, setFakeScript, uniqueDir, waitForExchange, waitForRunItem, waitJob } from './runsFixture';

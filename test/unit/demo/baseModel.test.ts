@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { silentReporter } from '../../../src/core/jobs/context';
+import { silentReporter } from '../../../src/core/runFolder/context';
 import { loadModel } from '../../../src/core/model';
 import { ensureBaseModel } from '../../../src/core/demo/pretrain/baseModel';
 import { demoSettings } from '../../../src/core/demo/settings';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { JobCancelledError, silentReporter, type JobContext } from '../../../src/core/jobs/context';
+import { JobCancelledError, silentReporter, type JobContext } from '../../../src/core/runFolder/context';
 import { runPhases, type DemoPhase } from '../../../src/core/demo/phases';
 import { readState, STATE_FILE } from '../../../src/core/demo/state';
 

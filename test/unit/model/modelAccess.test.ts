@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { EngineSession, Graph } from '../../../src/core/engine';
 import { loadExperiment } from '../../../src/core/experiment/load';
 import { randomModel, saveHfFolder, tinyConfig } from '../../../src/core/model';
-import { modelAccess } from '../../../src/core/model/modelAccess';
+import { modelAccess } from '../../../src/core/jobs/modelAccess';
 import { tempDir } from './helpers';
 import { writeTokenizerFixture } from './tokenizerFixture';
 

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineSession, type Graph, type HostTensor, type Tensor } from '../../../src/core/engine';
 import type { EncodedExample } from '../../../src/core/data';
-import type { JobContext, MetricEvent, ProgressEvent } from '../../../src/core/jobs/context';
+import type { JobContext, MetricEvent, ProgressEvent } from '../../../src/core/runFolder/context';
 import { seededUniform, weightSpecs, type LoadedModel, type WeightLookup } from '../../../src/core/model';
 
 // onnxruntime writes under HOME: keep it out of the real home directory.

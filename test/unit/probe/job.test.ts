@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readSensitivity } from '../../../src/core/algo/sensitivity';
 import { sampleIndices } from '../../../src/core/data';
-import { JobCancelledError } from '../../../src/core/jobs/context';
-import { runJobRequest } from '../../../src/core/jobs/dispatch';
-import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
+import { JobCancelledError } from '../../../src/core/runFolder/context';
+import { runJobRequest } from '../../../src/core/dispatch/dispatch';
+import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { recordingContext, tempDir } from './helpers';
 import { writeProbeWorkspace } from './workspace';
 

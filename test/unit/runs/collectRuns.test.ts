@@ -6,7 +6,7 @@ import { collectEvaluation } from '../../../src/panel/collect/evaluation';
 import { collectSnapshot, type DashboardRun } from '../../../src/panel/collect/snapshot';
 import { collectTraining, trainSteps } from '../../../src/panel/collect/training';
 import { sampleIndices } from '../../../src/panel/collect/series';
-import type { RunEvent } from '../../../src/core/jobs/runFolder';
+import type { RunEvent } from '../../../src/core/runFolder/runFolder';
 import { FIXTURE_RUNS, fixtureEval, fixtureEvents, fixtureRecord, RUN_IDS, TASKS } from '../../fixtures/runs/dashboardWorkspace';
 
 const trainRuns = () => [RUN_IDS.failedTrain, RUN_IDS.train].map((id) => ({ id, status: fixtureRecord(id).status, events: fixtureEvents(id), maxSteps: 60 }));

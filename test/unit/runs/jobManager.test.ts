@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { JobManager, type JobEvent } from '../../../src/runs/jobManager';
 import { FAKE_SCRIPT_FILE, type FakeWorkerScript } from '../../fixtures/runs/fakeWorker';
 

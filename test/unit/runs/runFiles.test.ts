@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { EventsCache } from '../../../src/runs/eventsCache';
 import { runFigures } from '../../../src/runs/runFigures';
 import { listArtifacts, listRuns, runsOfExperiment } from '../../../src/runs/runListing';

@@ -12,7 +12,7 @@ import { argmax, stopIdsOf } from '../../../src/core/model';
 import { AdapterGraph } from '../../../src/core/model/adapters/adapterGraph';
 import { adaptedModules, loraMoeConfig } from '../../../src/core/model/adapters/config';
 import { adapterParamSpecs, initialParams } from '../../../src/core/model/adapters/params';
-import { modelAccess } from '../../../src/core/model/modelAccess';
+import { modelAccess } from '../../../src/core/jobs/modelAccess';
 import type { BaseModel } from '../../../src/core/train/baseModel';
 import type { AdapterValues } from '../../../src/core/train/evalLoss';
 import { tinyExpertMap, writeTinyWorkspace } from './tinyWorkspace';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { readAdapterFiles } from '../../../src/core/model/adapters/files';
 import { listCheckpoints, readCheckpoint } from '../../../src/core/train/checkpoint';
 import { writeTinyWorkspace } from './tinyWorkspace';

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { evalTable } from '../../../src/cli/commands/eval';
 import { deriveSeed, SeededRandom } from '../../../src/core/data';
-import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/jobs/context';
-import { runJobRequest } from '../../../src/core/jobs/dispatch';
+import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/runFolder/context';
+import { runJobRequest } from '../../../src/core/dispatch/dispatch';
 import { randomModel, saveLlama2c, tinyConfig } from '../../../src/core/model';
 import type { EvalReport } from '../../../src/core/train/evalReport';
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { JobCancelledError, silentReporter, type JobContext, type MetricEvent } from '../../../src/core/jobs/context';
+import { JobCancelledError, silentReporter, type JobContext, type MetricEvent } from '../../../src/core/runFolder/context';
 import { loraMoeConfig } from '../../../src/core/model/adapters/config';
 import { readAdapterFiles } from '../../../src/core/model/adapters/files';
 import { latestCheckpoint, listCheckpoints } from '../../../src/core/train/checkpoint';

@@ -1,6 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EngineSession, type HostTensor } from '../../engine';
-import { throwIfCancelled, type JobContext } from '../../jobs/context';
+import { throwIfCancelled, type JobContext } from '../../runFolder/context';
 import type { ModelConfig } from '../../model/config';
 import type { DemoSettings } from '../settings';
 import { AdamW, clipGradNorm, type ParamSet } from '../../train/adamw';

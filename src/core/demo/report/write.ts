@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../jobs/runFolder';
+import { writeFileAtomic } from '../../runFolder/runFolder';
 import type { VariantAllocation } from '../allocate';
 import { collectResults, readRun, variantRuns } from '../collect';
 import type { AdaptedVariant } from '../experimentFiles';

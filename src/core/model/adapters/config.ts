@@ -1,10 +1,34 @@
 // One typed adapter config (as PEFT's LoraConfig): what `adapter` + the expert map of an experiment describe.
-import { moduleTrainableParams } from '../../algo/params';
 import { moduleShape, parseModuleName, type ModelConfig, type ModuleType, MODULE_TYPES } from '../config';
-import type { AdapterSettings, AdapterStyle, ExpertMap } from '../../experiment/types';
+
+/** `shared-a`: one A, n B heads, dense softmax router. `independent`: n (A_i, B_i), top-k router. */
+export type AdapterStyle = 'shared-a' | 'independent';
+/** Module name (no `.weight`) → experts; absent or 0 = no adapter, 1 = plain LoRA. */
+export type ExpertMap = Record<string, number>;
+
+/** The experiment file's `adapter` section (after defaults); with an expert map it makes a LoraMoeConfig. */
+export interface AdapterSettings {
+  style: AdapterStyle;
+  rank: number;
+  alpha: number;
+  dropout: number;
+  targetModules: ModuleType[];
+  topK: number;
+  balanceLossCoef: number;
+}
+
+/**
+ * Trainable parameters of one module with n experts (DESIGN.md §3.1): shared-a `r*d_in + n*r*d_out + (n>1 ? n*d_in : 0)`,
+ * independent `n*r*(d_in + d_out) + (n>1 ? n*d_in : 0)`; the last term is the router. n <= 0: no adapter.
+ */
+export function moduleTrainableParams(style: AdapterStyle, rank: number, n: number, dIn: number, dOut: number): number {
+  if (n <= 0) return 0;
+  const router = n > 1 ? n * dIn : 0;
+  return style === 'shared-a' ? rank * dIn + n * rank * dOut + router : n * rank * (dIn + dOut) + router;
+}
 
 export interface LoraMoeConfig {
-  /** `shared-a`: one A, n B heads, dense softmax router. `independent`: n (A_i, B_i), top-k router. */
+  /** See AdapterStyle. */
   style: AdapterStyle;
   /** LoRA rank r of every expert (default 8). */
   rank: number;
@@ -65,7 +89,7 @@ function validateConfig(config: LoraMoeConfig): void {
   if (config.style !== 'shared-a' && config.style !== 'independent') throw new Error(`adapter.style: "${String(config.style)}" is not shared-a or independent`);
 }
 
-/** DESIGN.md §3.1 summed over the adapted modules (algo's formula), to check against the graph's own count. */
+/** DESIGN.md §3.1 summed over the adapted modules, to check against the graph's own count. */
 export function trainableParamsByFormula(config: LoraMoeConfig, model: ModelConfig): number {
   return adaptedModules(config, model).reduce((sum, m) => sum + moduleTrainableParams(config.style, config.rank, m.experts, m.dIn, m.dOut), 0);
 }

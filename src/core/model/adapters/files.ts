@@ -1,9 +1,9 @@
 // The exported adapter: adapter.safetensors (PEFT-style names), adapter_config.json, experts.json — and the loader.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { flatExpertMapText, parseFlatExpertMap } from '../../experiment/expertMap';
-import type { ParamSet } from '../../train/adamw';
-import { writeFileAtomic } from '../../jobs/runFolder';
+import { flatExpertMapText, parseFlatExpertMap } from './expertMap';
+import type { ParamSet } from './params';
+import { writeFileAtomic } from '../../runFolder/runFolder';
 import type { ModelConfig } from '../config';
 import { encodeSafetensors, readSafetensors, type WeightTensor } from '../safetensors';
 import { adaptedModules, usedModuleTypes, type LoraMoeConfig } from './config';

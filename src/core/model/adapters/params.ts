@@ -2,6 +2,9 @@
 import { deriveSeed, SeededRandom } from '../../data/random';
 import type { AdaptedModule, LoraMoeConfig } from './config';
 
+/** Named float32 parameters (adapter weights, gradients, optimizer moments). */
+export type ParamSet = Map<string, Float32Array>;
+
 export type ParamRole = 'lora_A' | 'lora_B' | 'lora_router';
 
 /** One trainable tensor; its name is the graph input name, the checkpoint name and the exported name. */

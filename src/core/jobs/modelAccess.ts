@@ -4,18 +4,18 @@ import * as fs from 'node:fs';
 import { answerPatternFor, encodePrompt, encodeRecord, extractAnswer, readDatasetSync, IGNORE_INDEX, type Dataset, type EncodedExample, type Tokenizer } from '../data';
 import type { LoadedExperiment } from '../experiment/load';
 import type { HostTensor } from '../engine';
-import { AdapterGraph } from './adapters/adapterGraph';
-import { adapterParamSpecs } from './adapters/params';
+import { AdapterGraph } from '../model/adapters/adapterGraph';
+import { adapterParamSpecs } from '../model/adapters/params';
 import type { BaseModel, EvalExample, Generator, ModelAccess } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import type { LogitsBuilder } from '../train/trainGraph';
-import { buildDecoder } from './decoder/decoder';
-import { KvCacheGenerator } from './decoder/generator';
-import { sessionForModel, type AdapterInstaller } from './decoder/sessions';
-import { frozenWeights, type ModelWeights } from './decoder/weightSource';
-import { locateCheckpoint } from './load';
-import { defaultTokenizerPath, loadTokenizer } from './tokenizer/load';
-import type { TextTokenizer } from './tokenizer/types';
+import { buildDecoder } from '../model/decoder/decoder';
+import { KvCacheGenerator } from '../model/decoder/generator';
+import { sessionForModel, type AdapterInstaller } from '../model/decoder/sessions';
+import { frozenWeights, type ModelWeights } from '../model/decoder/weightSource';
+import { locateCheckpoint } from '../model/load';
+import { defaultTokenizerPath, loadTokenizer } from '../model/tokenizer/load';
+import type { TextTokenizer } from '../model/tokenizer/types';
 
 /** The decoder's logits for the training graph; the hook sees (module name, x, W x) of every projection. */
 export function logitsBuilderOf(model: ModelWeights): LogitsBuilder {

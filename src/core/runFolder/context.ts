@@ -69,3 +69,12 @@ export const silentReporter: JobReporter = {
   log: () => undefined,
   artifact: () => undefined,
 };
+
+/** What a finished job hands back: where its run folder is and a few figures for the caller's summary. */
+export interface JobOutcome {
+  runDir?: string;
+  summary?: Record<string, unknown>;
+}
+
+/** Called with the run folder as soon as the job has claimed it (the worker tells the extension). */
+export type RunDirListener = (runDir: string) => void;
