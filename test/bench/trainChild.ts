@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { SeededRandom, type EncodedExample } from '../../src/core/data';
 import { allModules, randomModel, type ModelConfig } from '../../src/core/model';
 import { loraMoeConfig } from '../../src/core/model/adapters/config';
-import { logitsBuilderOf } from '../../src/core/jobs/modelAccess';
+import { logitsBuilderOf } from '../../src/core/jobs/baseModel';
 import { trainInRunFolder } from '../../src/core/train/trainLoop';
 import { silentReporter, type MetricEvent } from '../../src/core/runFolder/context';
 

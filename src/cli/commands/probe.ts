@@ -8,7 +8,8 @@ import { sectionDefaults } from '../../core/experiment/defaults';
 import { JobCancelledError, type JobContext } from '../../core/runFolder/context';
 import { runJobRequest } from '../../core/dispatch/dispatch';
 import { isModuleType, MODULE_TYPES, type ModuleType } from '../../core/model/config';
-import { probeToFile, type ProbeOutcome, type ProbePlan } from '../../core/probe/run';
+import { probeWithInputs, type ProbeJobPlan } from '../../core/jobs/probe';
+import type { ProbeOutcome } from '../../core/probe/run';
 import type { MethodChoice } from '../../core/probe/targets';
 import { formatDuration, formatTable, interruptSignal, TerminalReporter, UsageError } from '../terminal';
 import { deviceFlag } from './engineArgs';
@@ -96,7 +97,7 @@ function methodOf(values: Values, fallback: MethodChoice): MethodChoice {
   return raw;
 }
 
-function planOf(values: Values, ctx: JobContext): ProbePlan {
+function planOf(values: Values, ctx: JobContext): ProbeJobPlan {
   const defaults = sectionDefaults('probe') as ProbeSettings;
   if (values.model === undefined) throw new UsageError(`--model is required (or --config)\n\n${HELP}`);
   const threads = numberFlag(values, 'threads', whole(0), 'a whole number of at least 0');
@@ -111,6 +112,7 @@ function planOf(values: Values, ctx: JobContext): ProbePlan {
     method: methodOf(values, defaults.method),
     batchSize: numberFlag(values, 'batch-size', whole(1), 'a whole number of at least 1'),
     trainOnInputs: false,
+    tokenizerHint: '--tokenizer',
     engine: { device: deviceOf(values) ?? 'auto', intraOpThreads: threads || undefined, onNotice: (m) => ctx.log('warn', m) },
   };
 }
@@ -127,7 +129,7 @@ function summaryTable(outcome: Pick<ProbeOutcome, 'table' | 'examples'>): string
 async function runDirect(values: Values, ctx: JobContext): Promise<number> {
   if (values.out === undefined) throw new UsageError(`--out is required\n\n${HELP}`);
   const out = path.resolve(values.out);
-  const outcome = await probeToFile(planOf(values, ctx), out, ctx);
+  const outcome = await probeWithInputs(planOf(values, ctx), out, ctx);
   const total = Object.values(outcome.examples).reduce((a, b) => a + b, 0);
   process.stdout.write(`${summaryTable(outcome)}\n\n${outcome.modules} modules, ${total} examples in ${formatDuration(outcome.seconds)}`
     + ` (${(outcome.seconds / Math.max(1, total)).toFixed(3)} s/example)\n${outcome.partial ? 'stopped: partial results' : 'wrote'} ${out}\n`);

@@ -1,9 +1,11 @@
 // The `evaluate` job: greedy generation + answer matching and held-out loss per task, for the base model or
 // the base model with a trained adapter; writes eval.json.
+import { extractAnswer } from '../data';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { adaptedModules } from '../model/adapters/config';
 import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
-import { modelAccess } from './modelAccess';
+import { baseModelOf } from './baseModel';
+import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type TaskInputs } from './loadInputs';
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
@@ -25,16 +27,15 @@ function loadAdapter(dir: string | undefined, base: BaseModel): AdapterValues | 
   return { config: adapter.config, modules: adaptedModules(adapter.config, base.config), params: adapter.params };
 }
 
-async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: number, tools: { scorer: LossScorer; generate: (ids: number[]) => Promise<number[]>; limit?: number; ctx: JobContext }): Promise<TaskEvaluation> {
+async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: TaskInputs, tools: { scorer: LossScorer; generate: (ids: number[]) => Promise<number[]>; ctx: JobContext }): Promise<TaskEvaluation> {
   const { evaluation } = loaded.experiment;
-  const name = loaded.experiment.tasks[task].name;
-  const { examples, pattern } = await modelAccess.loadTestTask(loaded, base, task, { maxLength: loaded.experiment.training.maxLength, limit: tools.limit });
+  const { name, examples, pattern } = task;
   const correct: boolean[] = [];
   for (const [i, example] of examples.entries()) {
     throwIfCancelled(tools.ctx.signal);
     // Pre-tokenized records carry no answer text: nothing to compare a generation with, only the loss counts.
     if (example.answer !== undefined) {
-      const predicted = modelAccess.extractAnswer(base.decode(await tools.generate(example.promptIds)), pattern);
+      const predicted = extractAnswer(base.decode(await tools.generate(example.promptIds ?? [])), pattern);
       correct.push(predicted !== undefined && predicted.trim().toLowerCase() === example.answer.trim().toLowerCase());
     }
     tools.ctx.progress({ phase: `evaluate ${name}`, done: i + 1, total: examples.length });
@@ -51,18 +52,24 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
   });
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
-    const base = await modelAccess.loadBaseModel(loaded);
+    const { maxNewTokens, limit } = loaded.experiment.evaluation;
+    const { training } = loaded.experiment;
+    const inputs = loadInputs({
+      model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'test'), maxLength: training.maxLength, trainOnInputs: false, limit: request.limit ?? limit, prompts: true,
+    });
+    logInputProblems(inputs, jobCtx.log);
+    const base = baseModelOf(inputs);
     const adapter = loadAdapter(request.adapterRun, base);
     const options = engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m));
     const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
     const generator = await base.createGenerator(adapter, options);
-    const { maxNewTokens, limit } = loaded.experiment.evaluation;
     try {
       const tasks: Record<string, TaskEvaluation> = {};
       for (const [t, task] of loaded.experiment.tasks.entries()) {
-        if (!task.test) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
-        const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), limit: request.limit ?? limit, ctx: jobCtx };
-        tasks[task.name] = await evaluateTask(loaded, base, t, tools);
+        const data = inputs.tasks.find((d) => d.name === task.name);
+        if (!task.test || !data) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
+        const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), ctx: jobCtx };
+        tasks[task.name] = await evaluateTask(loaded, base, data, tools);
         const event = evalTaskEvent(task.name, tasks[task.name]);
         if (event) jobCtx.metric(event);
       }

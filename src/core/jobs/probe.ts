@@ -2,9 +2,10 @@
 import { SENSITIVITY_FILE } from '../algo/sensitivity';
 import type { EngineSessionOptions } from '../engine';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
-import { probeToFile, type ProbePlan } from '../probe/run';
+import { probeToFile, type ProbeOutcome, type ProbePlan } from '../probe/run';
 import { JobCancelledError, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
+import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type ModelSpec, type TaskFile } from './loadInputs';
 import type { EngineOptions, JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
 
@@ -15,12 +16,22 @@ function engineOptions(request: EngineOptions, loaded: LoadedExperiment, notice:
   return { device: request.device ?? loaded.experiment.device ?? 'auto', intraOpThreads: threads ? threads : undefined, onNotice: notice };
 }
 
+/** A probe plan with what to load: the model and each task's training file. */
+export interface ProbeJobPlan extends ProbePlan {
+  model: ModelSpec;
+  tasks: TaskFile[];
+  /** Score the prompt tokens too (the training setting). */
+  trainOnInputs: boolean;
+  /** How the user names a tokenizer where the plan came from (a CLI flag or the experiment field). */
+  tokenizerHint?: string;
+}
+
 /** The experiment's model, tasks (their train files), target modules and probe settings as a probe plan. */
-export function probePlanOf(loaded: LoadedExperiment, engine: EngineSessionOptions): ProbePlan {
-  const { model, tasks, adapter, probe, training } = loaded.experiment;
+export function probePlanOf(loaded: LoadedExperiment, engine: EngineSessionOptions): ProbeJobPlan {
+  const { adapter, probe, training } = loaded.experiment;
   return {
-    model: { path: loaded.resolve(model.path), format: model.format, tokenizer: model.tokenizer ? loaded.resolve(model.tokenizer) : undefined },
-    tasks: tasks.map((t) => ({ name: t.name, file: loaded.resolve(t.train) })),
+    model: modelSpecOf(loaded),
+    tasks: taskFilesOf(loaded, 'train'),
     modules: adapter.targetModules,
     samplesPerTask: probe.samplesPerTask,
     seed: probe.seed,
@@ -33,6 +44,18 @@ export function probePlanOf(loaded: LoadedExperiment, engine: EngineSessionOptio
   };
 }
 
+/** Loads the plan's inputs through the shared loader (seeded sample per task) and probes them into `outFile`. */
+export async function probeWithInputs(plan: ProbeJobPlan, outFile: string, ctx: JobContext): Promise<ProbeOutcome> {
+  if (plan.tasks.length === 0) throw new Error('no tasks to probe: give at least one --task NAME=FILE (or tasks in the experiment file)');
+  const inputs = loadInputs({
+    model: plan.model, tasks: plan.tasks, maxLength: plan.maxLength, trainOnInputs: plan.trainOnInputs,
+    sample: { count: plan.samplesPerTask, seed: plan.seed }, tokenizerHint: plan.tokenizerHint,
+  });
+  logInputProblems(inputs, ctx.log);
+  const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => ({ index: e.index, example: e.encoded })) }));
+  return probeToFile({ ...plan, maxLength: inputs.maxLength }, { located: inputs.located, tasks }, outFile, ctx);
+}
+
 export async function runProbeJob(request: ProbeRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   const config = { probe: loaded.experiment.probe, targetModules: loaded.experiment.adapter.targetModules };
@@ -41,7 +64,7 @@ export async function runProbeJob(request: ProbeRequest, ctx: JobContext, onRunD
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
     const plan = probePlanOf(loaded, engineOptions(request, loaded, (m) => jobCtx.log('warn', m)));
     const file = run.file(SENSITIVITY_FILE);
-    const outcome = await probeToFile(plan, file, jobCtx);
+    const outcome = await probeWithInputs(plan, file, jobCtx);
     const summary = { tasks: Object.keys(outcome.table.tasks).length, modules: outcome.modules, examples: outcome.examples, seconds: outcome.seconds };
     run.record.timings.probeSeconds = outcome.seconds;
     run.record.summary = outcome.partial ? { ...summary, partial: true } : summary;

@@ -5,7 +5,8 @@ import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import type { EngineSessionOptions } from '../engine';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
-import { modelAccess } from './modelAccess';
+import { baseModelOf } from './baseModel';
+import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf } from './loadInputs';
 import { totalExperts } from '../experiment/expertMap';
 import { latestCheckpoint, type Checkpoint } from '../train/checkpoint';
 import { expertMapOf } from '../train/expertsOf';
@@ -39,18 +40,21 @@ function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Che
 
 export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
-  const base = await modelAccess.loadBaseModel(loaded);
   const resumed = request.resumeRun ? resumeState(request.resumeRun) : undefined;
+  const settings = { ...(resumed?.config.training ?? loaded.experiment.training), ...(request.maxSteps ? { maxSteps: request.maxSteps } : {}) };
+  const inputs = loadInputs({ model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'train'), maxLength: settings.maxLength, trainOnInputs: settings.trainOnInputs });
+  const base = baseModelOf(inputs);
+  const training = { ...settings, maxLength: inputs.maxLength };
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
-  const training = { ...(resumed?.config.training ?? loaded.experiment.training), ...(request.maxSteps ? { maxSteps: request.maxSteps } : {}) };
-  const config: TrainRunConfig = { adapter, training };
+  const config: TrainRunConfig = { adapter, training: settings };
   const run = request.resumeRun
     ? RunFolder.reopen(request.resumeRun)
     : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config });
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
     if (resumed) jobCtx.log('info', resumed.checkpoint ? `resuming from ${resumed.checkpoint.dir}` : 'no checkpoint in the run yet: starting over');
-    const tasks = await modelAccess.loadTrainTasks(loaded, base, { maxLength: training.maxLength, trainOnInputs: training.trainOnInputs });
+    logInputProblems(inputs, jobCtx.log);
+    const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => e.encoded) }));
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({
       runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,

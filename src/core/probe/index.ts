@@ -4,9 +4,8 @@
  * gradients w.r.t. the projection outputs -> per-example ghost or direct norms -> one [M, B] tensor). No vscode import.
  */
 export { buildProbeGraph, decoderForward, INPUT_IDS, LABELS, NORMS, type ProbeForward, type ProjectionHook } from './graph';
-export { loadProbeInputs, type ProbeDataPlan } from './inputs';
 export { batchesOf, probeTasks, type ProbeExample, type ProbeLoopOptions, type ProbeTaskInput, type ProbeTotals } from './loop';
 export { cheaperMethod, clipPerExample, directNormSquared, ghostNormSquared, gram, normCost, normSquared, type NormMethod } from './norms';
-export { DEFAULT_BATCH_SIZE, probeToFile, type ProbeOutcome, type ProbePlan } from './run';
+export { DEFAULT_BATCH_SIZE, probeToFile, type ProbeInputs, type ProbeOutcome, type ProbePlan } from './run';
 export { paddedLength, ProbeRunner, type ProbeRunnerOptions } from './runner';
 export { methodCounts, methodsFor, targetsOf, type BatchShape, type MethodChoice, type ProbeTarget } from './targets';

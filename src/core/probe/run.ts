@@ -1,5 +1,5 @@
-// One probe from a plan to a sensitivity.json (DESIGN.md §3.2): load, sample, probe every task, write atomically
-// (after each task too, marked partial), and hand back what the job records.
+// One probe from a plan and its loaded inputs to a sensitivity.json (DESIGN.md §3.2): probe every task, write
+// atomically (after each task too, marked partial), and hand back what the job records.
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
 import type { EngineSessionOptions } from '../engine';
@@ -9,7 +9,6 @@ import type { LocatedCheckpoint } from '../model/load';
 import { sessionForModel } from '../model/decoder/sessions';
 import { frozenWeights } from '../model/decoder/weightSource';
 import { decoderForward } from './graph';
-import { loadProbeInputs, type ProbeDataPlan } from './inputs';
 import { batchesOf, probeTasks, type ProbeTaskInput, type ProbeTotals } from './loop';
 import type { NormMethod } from './norms';
 import { paddedLength, ProbeRunner } from './runner';
@@ -17,8 +16,11 @@ import { methodCounts, methodsFor, targetsOf, type MethodChoice, type ProbeTarge
 
 export const DEFAULT_BATCH_SIZE = 8;
 
-export interface ProbePlan extends ProbeDataPlan {
+export interface ProbePlan {
   modules: ModuleType[];
+  samplesPerTask: number;
+  seed: number;
+  maxLength: number;
   clip: number | null;
   method: MethodChoice;
   /** Examples per run of the graph (default 8). */
@@ -72,11 +74,17 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
   });
 }
 
+/** The checkpoint (headers only; weights stay in their files) and each task's sampled, encoded examples. */
+export interface ProbeInputs {
+  located: LocatedCheckpoint;
+  tasks: ProbeTaskInput[];
+}
+
 /** Runs the probe and writes `outFile`; on cancellation the file holds the examples done and `partial` is true. */
-export async function probeToFile(plan: ProbePlan, outFile: string, ctx: JobContext): Promise<ProbeOutcome> {
+export async function probeToFile(plan: ProbePlan, inputs: ProbeInputs, outFile: string, ctx: JobContext): Promise<ProbeOutcome> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const { located, tasks } = loadProbeInputs(plan, (level, message) => ctx.log(level, message));
+  const { located, tasks } = inputs;
   const targets = targetsOf(located.config, plan.modules);
   const batchSize = plan.batchSize ?? DEFAULT_BATCH_SIZE;
   const runner = runnerFor(plan, located, targets, tasks, batchSize);

@@ -1,6 +1,5 @@
-// What the training and evaluation jobs need from the model and data layers, behind one small interface.
+// What the training and evaluation loops need of the base model, behind one small interface (jobs/baseModel.ts builds it).
 import type { EngineSessionOptions } from '../engine';
-import type { LoadedExperiment } from '../experiment/load';
 import type { ModelConfig } from '../model/config';
 import type { EncodedExample } from '../data';
 import type { AdapterValues } from './evalLoss';
@@ -34,14 +33,4 @@ export interface EvalExample {
 export interface TaskSplit {
   name: string;
   examples: EncodedExample[];
-}
-
-export interface ModelAccess {
-  loadBaseModel(loaded: LoadedExperiment): Promise<BaseModel>;
-  /** Each task's training file, encoded (Alpaca prompt, response-only labels unless trainOnInputs, truncated). */
-  loadTrainTasks(loaded: LoadedExperiment, model: BaseModel, options: { maxLength: number; trainOnInputs: boolean }): Promise<TaskSplit[]>;
-  /** Each task's test file (tasks without one are skipped with a warning by the caller), at most `limit` examples. */
-  loadTestTask(loaded: LoadedExperiment, model: BaseModel, task: number, options: { maxLength: number; limit?: number }): Promise<{ examples: EvalExample[]; pattern: RegExp }>;
-  /** The first match of the task's answer pattern in generated text (undefined when none). */
-  extractAnswer(text: string, pattern: RegExp): string | undefined;
 }

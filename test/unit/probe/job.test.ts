@@ -84,7 +84,7 @@ describe('probe job', () => {
     const ws = writeProbeWorkspace(tempDir(), { maxLength: 40 });
     const ctx = recordingContext();
     const outcome = await runJobRequest({ kind: 'probe', experimentFile: ws.experimentFile }, ctx);
-    assert.ok(ctx.logs.some((l) => /^warn: task text: 5 of 5 sampled example\(s\) have no scored token within 40 tokens/.test(l)), ctx.logs.join('\n'));
+    assert.ok(ctx.logs.some((l) => /^warn: task text: 5 of 5 example\(s\) have no scored token within 40 tokens/.test(l)), ctx.logs.join('\n'));
     assert.ok(Object.values(readSensitivity(outcome.runDir!).tasks.text).every((v) => v === 0));
   });
 

@@ -12,7 +12,8 @@ import { argmax, stopIdsOf } from '../../../src/core/model';
 import { AdapterGraph } from '../../../src/core/model/adapters/adapterGraph';
 import { adaptedModules, loraMoeConfig } from '../../../src/core/model/adapters/config';
 import { adapterParamSpecs, initialParams } from '../../../src/core/model/adapters/params';
-import { modelAccess } from '../../../src/core/jobs/modelAccess';
+import { baseModelOf } from '../../../src/core/jobs/baseModel';
+import { loadInputs, modelSpecOf, taskFilesOf } from '../../../src/core/jobs/loadInputs';
 import type { BaseModel } from '../../../src/core/train/baseModel';
 import type { AdapterValues } from '../../../src/core/train/evalLoss';
 import { tinyExpertMap, writeTinyWorkspace } from './tinyWorkspace';
@@ -70,8 +71,9 @@ async function greedyWith(base: BaseModel, adapter: AdapterValues | undefined, p
 test('KV-cache greedy with a non-zero adapter == recomputation greedy with it (shared-a and independent top-2)', async () => {
   const ws = writeTinyWorkspace();
   const loaded = loadExperiment(ws.experimentFile);
-  const base = await modelAccess.loadBaseModel(loaded);
-  const { examples } = await modelAccess.loadTestTask(loaded, base, 0, { maxLength: 96, limit: 2 });
+  const inputs = loadInputs({ model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'test').slice(0, 1), maxLength: 96, trainOnInputs: false, limit: 2, prompts: true });
+  const base = baseModelOf(inputs);
+  const examples = inputs.tasks[0].examples.map((e) => ({ ...e, promptIds: e.promptIds ?? [] }));
   const withoutAdapter = await greedyWith(base, undefined, examples[0].promptIds);
   for (const style of ['shared-a', 'independent'] as const) {
     const adapter = nonZeroAdapter(base, style);

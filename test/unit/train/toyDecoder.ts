@@ -2,7 +2,7 @@
 // whose hook sees every projection (attention, RoPE, SwiGLU, RMSNorm and the LM head all included).
 import type { DType, Tensor } from '../../../src/core/engine';
 import { buildDecoder, frozenWeights, randomModel, tinyConfig, type ModelConfig } from '../../../src/core/model';
-import { logitsBuilderOf } from '../../../src/core/jobs/modelAccess';
+import { logitsBuilderOf } from '../../../src/core/jobs/baseModel';
 import type { LogitsBuilder } from '../../../src/core/train/trainGraph';
 
 /** One layer, 8 wide, a 12-token vocabulary: small enough for finite differences and second-long training runs. */
