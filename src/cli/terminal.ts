@@ -1,11 +1,7 @@
 import type { JobReporter, ProgressEvent } from '../core/runFolder/context';
+import { formatDuration } from '../core/runFolder/duration';
 
-/** Formats seconds as `1m05s` / `42s`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
+export { formatDuration };
 
 interface PhaseClock {
   phase: string;

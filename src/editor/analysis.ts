@@ -6,7 +6,8 @@ import { checkExperiment } from '../core/experiment/checks';
 import { parseFlatExpertMap } from '../core/experiment/expertMap';
 import type { ExperimentFacts, ModelFacts } from '../core/experiment/facts';
 import { isObject } from '../core/experiment/lenient';
-import { accountingFor, readSensitivityTable, type PlanModel, type SensitivityTable } from '../core/experiment/planner';
+import { readSensitivity, type SensitivityTable } from '../core/algo';
+import { accountingFor, type PlanModel } from '../core/experiment/planner';
 import { parseWithPositions, type ParsedExperimentText } from '../core/experiment/positions';
 import type { ExperimentProblem } from '../core/experiment/problems';
 import { adapterOf } from '../core/experiment/settings';
@@ -42,7 +43,7 @@ export interface ExperimentAnalysis {
 export class ExperimentAnalyzer {
   // Headers only (config.json, safetensors headers, the llama2.c header); `model.format` is checked against what it finds.
   private readonly models = new StampedCache<ModelFacts>(async (modelPath) => modelFacts(modelPath));
-  private readonly sensitivities = new StampedCache<SensitivityTable>(readSensitivityTable);
+  private readonly sensitivities = new StampedCache<SensitivityTable>(async (file) => readSensitivity(file));
   private readonly results = new Map<string, { version: number; generation: number; value: Promise<ExperimentAnalysis> }>();
   private generation = 0;
 

@@ -17,8 +17,8 @@ function budgetPart(plan: ExperimentPlan): string | undefined {
 export function budgetTitle(plan: ExperimentPlan): string {
   const { summary } = plan;
   const parts = [`${summary.totalExperts} experts on ${summary.modulesWithAdapters} modules`];
-  if (summary.trainableParameters === undefined) parts.push('parameters unknown until model.path can be read');
-  else parts.push(`${formatCount(summary.trainableParameters)} trainable params`);
+  if (summary.trainableParams === undefined) parts.push('parameters unknown until model.path can be read');
+  else parts.push(`${formatCount(summary.trainableParams)} trainable params`);
   if (summary.loraRankEquivalent !== undefined) parts.push(`≈ plain LoRA r ${summary.loraRankEquivalent.toFixed(1)}`);
   const budget = budgetPart(plan);
   if (budget) parts.push(budget);

@@ -1,5 +1,6 @@
 // Progress of one job as the UI shows it: phase, step/total and an ETA measured from the start of the phase.
 import type { ProgressEvent } from '../core/runFolder/context';
+import { formatDuration } from '../core/runFolder/duration';
 
 export interface ProgressState {
   phase: string;
@@ -45,13 +46,7 @@ export function estimateEta(from: { done: number; at: number }, to: { done: numb
   return Math.max(0, ((total - to.done) * elapsed) / steps);
 }
 
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
+export { formatDuration };
 
 /** "train · 12/100 · ETA 1 min 05 s" (the notification's message line). */
 export function progressText(state: ProgressState): string {

@@ -49,15 +49,6 @@ export function writeExpertMap(experimentFile: string, experts: ExpertMap): void
   writeFileAtomic(experimentFile, JSON.stringify(value, null, 2) + '\n');
 }
 
-export function readSensitivity(file: string): SensitivityTable {
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks?: Record<string, Record<string, number>> };
-  if (!parsed.tasks) throw new Error(`${file}: no "tasks" object; the probe did not finish writing it`);
-  const tasks: SensitivityTable['tasks'] = {};
-  for (const [task, values] of Object.entries(parsed.tasks)) {
-    tasks[task] = Object.fromEntries(Object.entries(values).map(([name, s]) => [name.replace(/\.weight$/, ''), s]));
-  }
-  return { tasks };
-}
 
 /** All three maps at the same budget, written into their experiment files. */
 export function allocateAll(workspace: string, config: ModelConfig, table: SensitivityTable): Record<AdaptedVariant, VariantAllocation> {

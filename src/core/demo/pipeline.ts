@@ -1,11 +1,12 @@
 import * as path from 'node:path';
+import { readSensitivity } from '../algo/sensitivity';
 import type { JobContext } from '../runFolder/context';
 import { runEvaluateJob } from '../jobs/evaluate';
 import { runProbeJob } from '../jobs/probe';
 import { runTrainJob } from '../jobs/train';
 import type { EngineOptions } from '../jobs/requests';
 import { defaultRunsRoot } from '../runFolder/runFolder';
-import { allocateAll, readSensitivity } from './allocate';
+import { allocateAll } from './allocate';
 import { EXPERIMENT_FILES, type AdaptedVariant } from './experimentFiles';
 import type { DemoPhase } from './phases';
 import { ensureBaseModel } from './pretrain/baseModel';

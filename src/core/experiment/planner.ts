@@ -2,7 +2,7 @@
 // user may be typing) and shapes algo's answers for diagnostics, quick fixes, CodeLens and commands.
 import {
   AllocationError, allocateExperts, candidateModules as algoCandidates, loraParams, mapTrainableParams, moduleHints as algoHints,
-  readSensitivity, summarizeAllocation, trimToBudget as algoTrim, type AllocationSummary as AlgoSummary, type Budget, type ModuleHint, type SensitivityTable,
+  summarizeAllocation, trimToBudget as algoTrim, type AllocationSummary, type Budget, type ModuleHint, type SensitivityTable,
 } from '../algo';
 import type { ModelConfig } from '../model/config';
 import type { ParameterAccounting } from './facts';
@@ -10,8 +10,7 @@ import type { AdapterSettings, AllocationStrategy, BudgetKind, ExpertMap, Thresh
 
 export { AllocationError as PlanError, type ModuleHint, type SensitivityTable };
 
-/** algo's summary; `trainableParameters` is the name this layer's callers (CodeLens, panel, demo) read. */
-export type AllocationSummary = AlgoSummary & { trainableParameters?: number };
+export type { AllocationSummary };
 
 export interface BudgetChoice {
   kind: BudgetKind;
@@ -34,11 +33,6 @@ export interface AllocationChoice {
 export interface PlanModel {
   config: ModelConfig;
   modules: readonly string[];
-}
-
-/** A sensitivity.json, a probe run folder or a folder of the authors' per-task JSONL files. */
-export async function readSensitivityTable(location: string): Promise<SensitivityTable> {
-  return readSensitivity(location);
 }
 
 /** Target modules: the model's (when known) or the sensitivity table's, of the adapter's module types, in model order. */
@@ -104,8 +98,7 @@ export function trimToBudget(model: PlanModel | undefined, adapter: AdapterSetti
 
 /** Totals; with the model, trainable parameters and the plain-LoRA rank (on every target module) with equal parameters. */
 export function summarize(model: PlanModel | undefined, adapter: AdapterSettings, map: ExpertMap): AllocationSummary {
-  const summary = summarizeAllocation(map, { model: model?.config, adapter, targets: model ? candidateModules(model, adapter, undefined) : undefined });
-  return summary.trainableParams === undefined ? summary : { ...summary, trainableParameters: summary.trainableParams };
+  return summarizeAllocation(map, { model: model?.config, adapter, targets: model ? candidateModules(model, adapter, undefined) : undefined });
 }
 
 /** Per map entry: its count, its sensitivity rank among the target modules the probe measured, and the suggestion. */

@@ -16,7 +16,7 @@ import type { LoadedInputs } from './loadInputs';
 export function logitsBuilderOf(model: ModelWeights): LogitsBuilder {
   return (g, inputIds, hook) => buildDecoder(g, {
     config: model.config, weight: frozenWeights(g, model), inputIds,
-    adapt: hook ? (ctx) => hook(ctx.name, ctx.input, ctx.output) : undefined,
+    adapt: hook,
   }).logits;
 }
 
@@ -24,7 +24,7 @@ export function logitsBuilderOf(model: ModelWeights): LogitsBuilder {
 export function adapterInstaller(adapter: AdapterValues): { install: AdapterInstaller; feeds: Record<string, HostTensor> } {
   const install: AdapterInstaller = (g) => {
     const adapters = new AdapterGraph(g, adapter.config, adapter.modules, { training: false });
-    return (ctx) => adapters.apply(ctx.name, ctx.input, ctx.output);
+    return adapters.hook;
   };
   const feeds = Object.fromEntries(adapterParamSpecs(adapter.config, adapter.modules).map((spec) => {
     const data = adapter.params.get(spec.name);

@@ -4,6 +4,7 @@
 import { crossEntropy, gradients, Graph, type Tensor } from '../engine';
 import type { ModelConfig } from '../model/config';
 import { buildDecoder } from '../model/decoder/decoder';
+import type { ProjectionAdapter } from '../model/decoder/layer';
 import type { WeightLookup } from '../model/decoder/weightSource';
 import { directNormSquared, ghostNormSquared, gram, type NormMethod } from './norms';
 import type { ProbeTarget } from './targets';
@@ -12,11 +13,8 @@ export const INPUT_IDS = 'input_ids';
 export const LABELS = 'labels';
 export const NORMS = 'norms';
 
-/** Sees every projection (HF module name, its input x and output y) and returns what the model uses (y). */
-export type ProjectionHook = (name: string, x: Tensor, y: Tensor) => Tensor;
-
-/** Builds logits [batch, seq, vocab] from int64 ids [batch, seq], calling `hook` on every projection. */
-export type ProbeForward = (g: Graph, inputIds: Tensor, hook: ProjectionHook) => Tensor;
+/** Builds logits [batch, seq, vocab] from int64 ids [batch, seq], calling `hook` on every projection (the model's hook type). */
+export type ProbeForward = (g: Graph, inputIds: Tensor, hook: ProjectionAdapter) => Tensor;
 
 /**
  * The decoder of src/core/model with its frozen weights from `weights` (initializers of the graph).
@@ -24,16 +22,16 @@ export type ProbeForward = (g: Graph, inputIds: Tensor, hook: ProjectionHook) =>
  */
 export function decoderForward(config: ModelConfig, weights: (g: Graph) => WeightLookup): ProbeForward {
   return (g, inputIds, hook) => buildDecoder(g, {
-    config, weight: weights(g), inputIds, adapt: (ctx) => hook(ctx.name, ctx.input, ctx.output),
+    config, weight: weights(g), inputIds, adapt: hook,
   }).logits;
 }
 
 function captureTargets(g: Graph, forward: ProbeForward, targets: readonly ProbeTarget[], inputIds: Tensor) {
   const wanted = new Set(targets.map((t) => t.name));
   const captured = new Map<string, { x: Tensor; y: Tensor }>();
-  const logits = forward(g, inputIds, (name, x, y) => {
-    if (wanted.has(name)) captured.set(name, { x, y });
-    return y;
+  const logits = forward(g, inputIds, ({ name, input, output }) => {
+    if (wanted.has(name)) captured.set(name, { x: input, y: output });
+    return output;
   });
   const missing = targets.filter((t) => !captured.has(t.name)).map((t) => t.name);
   if (missing.length > 0) throw new Error(`the model has no projection ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`);

@@ -22,7 +22,7 @@ export class LossScorer {
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
     const labels = g.input('labels', 'int64', ['batch', 'seq']);
     const adapters = adapter ? new AdapterGraph(g, adapter.config, adapter.modules, { training: false }) : undefined;
-    const logits = buildLogits(g, inputIds, adapters ? (module, x, base) => adapters.apply(module, x, base) : undefined);
+    const logits = buildLogits(g, inputIds, adapters?.hook);
     adapters?.checkAllApplied();
     const ce = crossEntropy(g, logits, labels, { shift: true });
     g.output(g.reduceSum(ce.tokenLoss, [-1], false), 'example_loss_sum');

@@ -3,12 +3,10 @@
 import { crossEntropy, EngineSession, Graph, gradients, type EngineSessionOptions, type Tensor } from '../engine';
 import { AdapterGraph } from '../model/adapters/adapterGraph';
 import type { AdaptedModule, LoraMoeConfig } from '../model/adapters/config';
+import type { ProjectionAdapter } from '../model/decoder/layer';
 
-/** Replaces a projection's output: `module` is its HF name, x its input, base = W x. */
-export type ProjectionHook = (module: string, x: Tensor, base: Tensor) => Tensor;
-
-/** Builds logits [batch, seq, vocab] for `inputIds`, passing every projection through `hook` when given. */
-export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionHook) => Tensor;
+/** Builds logits [batch, seq, vocab] for `inputIds`, passing every projection through `hook` (the model's hook type) when given. */
+export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionAdapter) => Tensor;
 
 /** Opens a session over a graph that holds the model's weights (BaseModel.openSession; default: in memory). */
 export type SessionOpener = (g: Graph, options: EngineSessionOptions) => Promise<EngineSession>;
@@ -43,7 +41,7 @@ export function buildTrainGraph(config: LoraMoeConfig, modules: readonly Adapted
   const labels = g.input(FEED.labels, 'int64', ['batch', 'seq']);
   const tokenMask = g.input(FEED.tokenMask, 'float32', ['batch', 'seq']);
   const adapters = new AdapterGraph(g, config, modules, { training: options.training ?? true, tokenMask });
-  const logits = buildLogits(g, inputIds, (module, x, base) => adapters.apply(module, x, base));
+  const logits = buildLogits(g, inputIds, adapters.hook);
   adapters.checkAllApplied();
   const ce = crossEntropy(g, logits, labels, { shift: true, reduction: 'mean' });
   const balance = adapters.totalBalanceLoss();

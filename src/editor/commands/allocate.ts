@@ -16,7 +16,7 @@ export interface AllocationOutcome {
 }
 
 export function summaryText(summary: AllocationSummary): string {
-  const params = summary.trainableParameters === undefined ? '' : `, ${formatCount(summary.trainableParameters)} trainable parameters`;
+  const params = summary.trainableParams === undefined ? '' : `, ${formatCount(summary.trainableParams)} trainable parameters`;
   const rank = summary.loraRankEquivalent === undefined ? '' : ` (≈ plain LoRA rank ${summary.loraRankEquivalent.toFixed(1)})`;
   return `${summary.totalExperts} experts on ${summary.modulesWithAdapters} modules${params}${rank}`;
 }

@@ -34,6 +34,6 @@ export function collectAllocation({ title, map, adapter, model }: AllocationInpu
   return {
     title, layers, types: [...types], experts, rank: adapter.rank,
     totalExperts: summary.totalExperts, modulesWithAdapters: summary.modulesWithAdapters,
-    trainableParameters: summary.trainableParameters, loraRankEquivalent: summary.loraRankEquivalent, plainLoraParameters: plain,
+    trainableParameters: summary.trainableParams, loraRankEquivalent: summary.loraRankEquivalent, plainLoraParameters: plain,
   };
 }

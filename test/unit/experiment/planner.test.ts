@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  candidateModules, moduleHints, PlanError, readSensitivityTable, suggestAllocation, summarize, trimToBudget,
+  candidateModules, moduleHints, PlanError, suggestAllocation, summarize, trimToBudget,
   type AllocationChoice, type PlanModel, type SensitivityTable,
 } from '../../../src/core/experiment/planner';
+import { readSensitivity } from '../../../src/core/algo';
 import { adapterOf, allocationChoiceOf } from '../../../src/core/experiment/settings';
 import { TINY_MODEL_CONFIG, TINY_SHAPES, tinyModuleNames } from '../../fixtures/experiment/tinyModel';
 
@@ -97,11 +98,11 @@ describe('summarize and moduleHints', () => {
   it('counts parameters by the DESIGN formula and the equal-parameter LoRA rank', () => {
     const map = { 'model.layers.0.self_attn.q_proj': 3, 'model.layers.1.self_attn.k_proj': 1 };
     const summary = summarize(MODEL, ADAPTER, map);
-    assert.equal(summary.trainableParameters, formula(map, 4));
+    assert.equal(summary.trainableParams, formula(map, 4));
     assert.equal(summary.totalExperts, 4);
     const perRank = 2 * (32 + 24 + 24 + 32);
     assert.equal(summary.loraRankEquivalent, formula(map, 4) / perRank);
-    assert.equal(summarize(undefined, ADAPTER, map).trainableParameters, undefined);
+    assert.equal(summarize(undefined, ADAPTER, map).trainableParams, undefined);
   });
 
   it('ranks modules by summed normalised sensitivity', () => {
@@ -116,7 +117,7 @@ const sharedPresent = fs.existsSync(SHARED);
 
 describe("conformance with the authors' shipped map", { skip: sharedPresent ? false : `../shared/data not present (${SHARED})` }, () => {
   it('reproduces lora-smoe-qwen2.5-3b-expert-num.json exactly (vote, p = 60, pooled, attention)', async () => {
-    const table = await readSensitivityTable(path.join(SHARED, 'lora-smoe-qwen2.5-3b-sensitivity'));
+    const table = readSensitivity(path.join(SHARED, 'lora-smoe-qwen2.5-3b-sensitivity'));
     const expected = JSON.parse(fs.readFileSync(path.join(SHARED, 'lora-smoe-qwen2.5-3b-expert-num.json'), 'utf8')) as Record<string, number>;
     const map = suggestAllocation(undefined, adapterOf({}), allocationChoiceOf({}), table);
     assert.deepEqual(map, expected);

@@ -25,7 +25,7 @@ async function check(style: AdapterStyle, n: number, topK: number): Promise<void
   const labels = g.input('labels', 'int64', [2, 5]);
   const tokenMask = g.input('token_mask', 'float64', [2, 5]);
   const adapters = new AdapterGraph(g, config, modules, { dtype: 'float64', training: true, tokenMask });
-  const logits = decoderLogitsIn('float64', 7, CONFIG)(g, ids, (m, x, b) => adapters.apply(m, x, b));
+  const logits = decoderLogitsIn('float64', 7, CONFIG)(g, ids, adapters.hook);
   adapters.checkAllApplied();
   assert.equal(adapters.trainableParameterCount(), trainableParamsByFormula(config, CONFIG));
   const { loss: ce } = crossEntropy(g, logits, labels, { shift: true });

@@ -38,7 +38,7 @@ async function greedyByRecomputation(base: BaseModel, adapter: AdapterValues, pr
   const g = new Graph('recompute');
   const ids = g.input('input_ids', 'int64', [1, 'seq']);
   const adapters = new AdapterGraph(g, adapter.config, adapter.modules, { training: false });
-  g.output(base.buildLogits(g, ids, (m, x, b) => adapters.apply(m, x, b)), 'logits');
+  g.output(base.buildLogits(g, ids, adapters.hook), 'logits');
   const session = await EngineSession.fromGraph(g, SESSION);
   const feeds = Object.fromEntries(adapters.specs.map((s) => [s.name, { dtype: 'float32' as const, dims: [...s.dims], data: adapter.params.get(s.name) as Float32Array }]));
   const stops = stopIdsOf(base.config);

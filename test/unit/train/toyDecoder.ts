@@ -28,6 +28,6 @@ export function decoderLogitsIn(dtype: DType, seed: number, config: ModelConfig)
       if (!cast.has(name)) cast.set(name, g.cast(frozen(name), dtype));
       return cast.get(name) as Tensor;
     };
-    return buildDecoder(g, { config, weight, inputIds, adapt: hook ? (ctx) => hook(ctx.name, ctx.input, ctx.output) : undefined }).logits;
+    return buildDecoder(g, { config, weight, inputIds, adapt: hook }).logits;
   };
 }

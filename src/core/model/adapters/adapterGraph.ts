@@ -1,5 +1,6 @@
 // All adapters of a model inside one graph: trainable graph inputs, dropout masks, router statistics.
 import type { DType, Graph, Tensor } from '../../engine';
+import type { ProjectionAdapter } from '../decoder/layer';
 import type { AdaptedModule, LoraMoeConfig } from './config';
 import { buildModuleAdapter } from './loraMoe';
 import { adapterParamSpecs, type AdapterParamSpec } from './params';
@@ -43,6 +44,9 @@ export class AdapterGraph {
   has(module: string): boolean {
     return this.byName.has(module);
   }
+
+  /** `apply` as the decoder's projection hook: every model (decoder, probe forward, logits builder) takes this one type. */
+  readonly hook: ProjectionAdapter = (ctx) => this.apply(ctx.name, ctx.input, ctx.output);
 
   /** The adapted output of `module` for input x and base output W x (the decoder's hook calls this). */
   apply(module: string, x: Tensor, base: Tensor): Tensor {
