@@ -11,7 +11,6 @@ export type { DType, HostArray } from './dtypes';
 
 export { gradients } from './autodiff/gradients';
 export type { GradientOptions } from './autodiff/gradients';
-export { differentiableOps, registerGradientRule } from './autodiff/ruleTable';
 export type { GradientContext, GradientRule } from './autodiff/types';
 
 export { dimOf, linear, logSumExp, rmsNorm, silu, swiglu } from './layers/basic';

@@ -76,17 +76,11 @@ test('Cast float64 -> float32 -> float64 passes the gradient (float32 tolerance)
   assert.ok(grads.x.every((v) => Math.abs(v) > 1));
 });
 
-test('a tensor used twice accumulates, an unused input gets zeros, StopGradient blocks', async () => {
+test('a tensor used twice accumulates and an unused input gets zeros (StopGradient: gradientCases.ts)', async () => {
   const g = new Graph('reuse');
   const x = g.input('x', 'float64', [3]);
   const unused = g.input('unused', 'float64', [2]);
-  const blocked = g.input('blocked', 'float64', [3]);
-  const out = g.add(g.mul(g.mul(x, x), x), g.mul(g.stopGradient(blocked), x));
-  const feeds = { x: randomTensor([3], rng(1)), unused: randomTensor([2], rng(2)), blocked: randomTensor([3], rng(3)) };
-  const grads = await checkGradients(g, out, feeds, [x, unused, blocked], { atol: Infinity });
+  const feeds = { x: randomTensor([3], rng(1)), unused: randomTensor([2], rng(2)) };
+  const grads = await checkGradients(g, g.add(g.mul(g.mul(x, x), x), g.exp(x)), feeds, [x, unused]);
   assert.deepEqual(Array.from(grads.unused), [0, 0]);
-  assert.deepEqual(Array.from(grads.blocked), [0, 0, 0]);
-  const again = new Graph('reuse2');
-  const x2 = again.input('x', 'float64', [3]);
-  await checkGradients(again, again.add(again.mul(again.mul(x2, x2), x2), again.exp(x2)), { x: feeds.x }, [x2]);
 });

@@ -23,7 +23,7 @@ const x0 = (ctx: GradientContext): Tensor => inputOf(ctx, 0);
 const x1 = (ctx: GradientContext): Tensor => inputOf(ctx, 1);
 const y0 = (ctx: GradientContext): Tensor => ctx.node.outputs[0];
 
-export const elementwiseRules: Record<string, GradientRule> = {
+export const elementwiseRules: Readonly<Record<string, GradientRule>> = Object.freeze({
   Add: binaryRule((_c, dy) => dy, (_c, dy) => dy),
   Sub: binaryRule((_c, dy) => dy, (c, dy) => c.g.neg(dy)),
   Mul: binaryRule((c, dy) => c.g.mul(dy, x1(c)), (c, dy) => c.g.mul(dy, x0(c))),
@@ -60,7 +60,7 @@ export const elementwiseRules: Record<string, GradientRule> = {
   Cast: castRule,
   Sum: (ctx) => ctx.node.inputs.map((t, i) => ifNeeded(ctx, i, () => unbroadcast(ctx.g, outputGrad(ctx), t as Tensor))),
   StopGradient: NO_GRADIENT,
-};
+});
 
 /** Passes dy where lo <= x <= hi; the bounds get no gradient. */
 function clipRule(ctx: GradientContext): (Tensor | undefined)[] {

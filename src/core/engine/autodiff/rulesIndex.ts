@@ -91,7 +91,7 @@ const topkRule: GradientRule = (ctx) => {
   return [dx, undefined];
 };
 
-export const indexRules: Record<string, GradientRule> = {
+export const indexRules: Readonly<Record<string, GradientRule>> = Object.freeze({
   ReduceSum: reduceSumRule,
   ReduceMean: reduceMeanRule,
   ReduceMax: reduceMaxRule,
@@ -99,4 +99,4 @@ export const indexRules: Record<string, GradientRule> = {
   GatherElements: gatherElementsRule,
   ScatterElements: scatterElementsRule,
   TopK: topkRule,
-};
+});

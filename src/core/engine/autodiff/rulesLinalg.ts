@@ -55,8 +55,8 @@ const softmaxRule: GradientRule = (ctx: GradientContext) => {
   })];
 };
 
-export const linalgRules: Record<string, GradientRule> = {
+export const linalgRules: Readonly<Record<string, GradientRule>> = Object.freeze({
   MatMul: matmulRule,
   Gemm: gemmRule,
   Softmax: softmaxRule,
-};
+});

@@ -93,7 +93,7 @@ function runtimePads(g: Graph, x: Tensor, dy: Tensor, pads: AxisPad[]): Tensor {
   return g.concat([before, after], 0);
 }
 
-export const shapeRules: Record<string, GradientRule> = {
+export const shapeRules: Readonly<Record<string, GradientRule>> = Object.freeze({
   Reshape: reshapeRule,
   Transpose: transposeRule,
   Unsqueeze: unsqueezeRule,
@@ -102,4 +102,4 @@ export const shapeRules: Record<string, GradientRule> = {
   Concat: concatRule,
   Split: splitRule,
   Slice: sliceRule,
-};
+});
