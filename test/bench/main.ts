@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark section, measured in one run on this machine. */
+import { runAllocateBench } from './allocate';
 import { runEngineBench } from './engine';
 import { runModelBench } from './model';
 import { runProbeBench } from './probe';
@@ -9,6 +10,7 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'model (KV-cache generation, onnxruntime CPU)', run: runModelBench },
   { name: 'training: LoRA-MoE vs plain LoRA', run: runTrainBench },
   { name: 'sensitivity probe: ghost vs direct, probe vs forward+backward (onnxruntime CPU)', run: runProbeBench },
+  { name: 'allocation (editor latency)', run: runAllocateBench },
 ];
 
 async function main(): Promise<void> {

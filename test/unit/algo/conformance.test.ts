@@ -117,11 +117,9 @@ describe('per-type thresholds on the authors\' "7b" files (all seven module type
     assert.deepEqual(histogram, HISTOGRAM);
   });
 
-  it('budgeted vote over all seven types stays fast enough for the editor (one call < 250 ms)', () => {
+  it('budgeted vote over all seven types spends the budget exactly (its latency target is in test/bench/allocate.ts)', () => {
     const table = readSensitivity(path.join(REF, 'lora-smoe-7b-sensitivity'));
-    const started = performance.now();
     const result = allocateExperts({ strategy: 'vote', table, scope: 'per-type', moduleTypes: ALL_TYPES, budget: { kind: 'experts', value: 500 } });
-    assert.ok(performance.now() - started < 250, `${performance.now() - started} ms`);
     assert.equal(result.summary.totalExperts, 500);
   });
 });

@@ -85,7 +85,6 @@ describe('smoe demo --quick, end to end', () => {
     const third = await runCli(args, env);
     assert.equal(third.code, 0, third.stderr);
     assert.equal((third.stderr.match(/already done, skipped/g) ?? []).length, Object.keys(state.phases).length);
-    assert.ok(third.seconds < 20, `a finished demo reruns in ${third.seconds} s`);
     console.log(`quick demo: ${(first.seconds + second.seconds).toFixed(1)} s (interrupted + resumed), rerun ${third.seconds.toFixed(1)} s`);
   });
 });

@@ -45,7 +45,7 @@ test('a training run killed with SIGKILL resumes from its last checkpoint with n
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += String(d); });
   const runDir = () => (fs.existsSync(runsRoot) ? fs.readdirSync(runsRoot).map((id) => path.join(runsRoot, id))[0] : undefined);
-  await waitFor(() => { const dir = runDir(); return dir !== undefined && listCheckpoints(dir).length >= 2; }, 60_000).catch((e) => { throw new Error(`${e.message}: ${stderr}`); });
+  await waitFor(() => { const dir = runDir(); return dir !== undefined && listCheckpoints(dir).length >= 2; }, 180_000).catch((e) => { throw new Error(`${e.message}: ${stderr}`); });
   child.kill('SIGKILL');
   await new Promise((resolve) => child.on('exit', resolve));
   const dir = runDir() as string;
