@@ -100,7 +100,7 @@ describe('`smoe allocate --model` on the shared llama2.c model (stories260K: 5 l
 
 describe('per-type thresholds on the authors\' "7b" files (all seven module types)', { skip: SKIP }, () => {
   // The folder holds 36 layers for seven tasks and 28 for boolq. Expected values from numpy 2.4.6: per task and type,
-  // count the modules with S > np.percentile(S of that type, 40), summed over tasks.
+  // count the modules with S > np.percentile(S of that type, 40), summed over tasks (test/reference/vote_tables.py).
   const PER_LAYER = [16, 18, 11, 31, 12, 30, 30, 27, 27, 27, 35, 34, 46, 30, 36, 43, 45, 31, 47, 32, 46, 26, 41, 46, 40, 45, 40, 31, 38, 34, 17, 33, 36, 23, 26, 18];
   const HISTOGRAM = { 1: 14, 2: 21, 3: 27, 4: 22, 5: 31, 6: 49, 7: 46, 8: 19 };
 

@@ -1,4 +1,5 @@
 // Generated with numpy (python3 -c 'import numpy'); floats printed with repr, so they parse to the same doubles.
+// Regenerate: python3 test/reference/numpy_percentiles.py (inputs: test/reference/percentile_inputs.json).
 export const QS = [0, 10, 25, 33.3, 40, 50, 60, 66.6, 75, 90, 99.9, 100];
 
 /** numpy 2.4.6 np.percentile(values, q) for each q of QS (default linear method). */

@@ -29,7 +29,7 @@ test('KV-cache greedy ids == full recomputation greedy ids (GQA, biases, both Ro
   }
 });
 
-/** Greedy ids after BOS from a C transcription of llama2.c run.c's transformer() (float32) on stories260K.bin. */
+/** Greedy ids after BOS from a C transcription of llama2.c run.c's transformer() (float32) on stories260K.bin: test/reference/run_c_greedy.c. */
 const RUN_C_GREEDY_FROM_BOS = [
   461, 461, 401, 401, 401, 461, 378, 455, 473, 456, 435, 299, 362, 409, 283, 264, 283, 452, 288, 13,
   431, 431, 431, 431, 431, 431, 431, 431, 431, 431, 431, 431, 431, 293, 430, 417, 363, 416, 315, 342,
