@@ -32,7 +32,7 @@ function coreLayerZones() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/host/**', 'smoe-demo/**', 'test-results/**', '**/*.mjs', 'src/core/engine/onnxProto.ts'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/host/**', 'smoe-demo/**', 'test-results/**', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

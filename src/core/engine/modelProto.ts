@@ -1,4 +1,4 @@
-// Graph -> plain ModelProto object (protobufjs field names), with pluggable placement of initializer bytes.
+// Graph -> plain ModelProto object (onnx-proto's camelCase field names), with pluggable placement of initializer bytes.
 import { onnxTypeCode } from './dtypes';
 import { GraphCore } from './graphCore';
 import { AttrValue, InitializerSource, Node, Tensor, TensorData } from './ir';
@@ -25,9 +25,9 @@ export function buildModelProto(graph: GraphCore, place: PlaceInitializer): Obj 
   for (const node of nodes) for (const t of node.inputs) if (t) used.add(t);
   const initializers = [...graph.initializers].filter(([t]) => used.has(t));
   return {
-    ir_version: IR_VERSION,
-    opset_import: [{ domain: '', version: OPSET_VERSION }],
-    producer_name: 'lora-smoe-studio',
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET_VERSION }],
+    producerName: 'lora-smoe-studio',
     graph: {
       name: graph.name,
       node: nodes.map(nodeProto),
@@ -54,7 +54,7 @@ function liveNodes(graph: GraphCore): Node[] {
 function nodeProto(node: Node): Obj {
   return {
     name: node.name,
-    op_type: SERIALISED_OP[node.opType] ?? node.opType,
+    opType: SERIALISED_OP[node.opType] ?? node.opType,
     domain: '',
     input: node.inputs.map((t) => t?.name ?? ''),
     output: node.outputs.map((t) => t.name),
@@ -85,9 +85,9 @@ function tensorProto(t: Tensor, source: InitializerSource, external: ExternalLoc
   return {
     name: t.name,
     dims: [...source.dims],
-    data_type: onnxTypeCode(source.dtype),
-    data_location: DATA_LOCATION_EXTERNAL,
-    external_data: [
+    dataType: onnxTypeCode(source.dtype),
+    dataLocation: DATA_LOCATION_EXTERNAL,
+    externalData: [
       { key: 'location', value: external.location },
       { key: 'offset', value: String(external.offset) },
       { key: 'length', value: String(external.length) },
@@ -96,7 +96,7 @@ function tensorProto(t: Tensor, source: InitializerSource, external: ExternalLoc
 }
 
 function inlineTensor(name: string, data: TensorData): Obj {
-  return { name, dims: [...data.dims], data_type: onnxTypeCode(data.dtype), raw_data: rawBytes(data) };
+  return { name, dims: [...data.dims], dataType: onnxTypeCode(data.dtype), rawData: rawBytes(data) };
 }
 
 /** Little-endian bytes of host data (every platform Node ships on is little-endian). */
@@ -106,6 +106,6 @@ export function rawBytes(data: TensorData): Uint8Array {
 }
 
 function valueInfo(t: Tensor): Obj {
-  const dim = t.shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
-  return { name: t.name, type: { tensor_type: { elem_type: onnxTypeCode(t.dtype), shape: { dim } } } };
+  const dim = t.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { name: t.name, type: { tensorType: { elemType: onnxTypeCode(t.dtype), shape: { dim } } } };
 }

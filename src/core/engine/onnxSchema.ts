@@ -1,26 +1,16 @@
-// The protobufjs message types of the official onnx.proto, parsed once on first use.
-import * as protobuf from 'protobufjs';
-import { ONNX_PROTO_TEXT } from './onnxProto';
+// The ONNX message types from the onnx-proto package (onnx.proto of IR version 8, compiled by protobufjs).
+import { onnx } from 'onnx-proto';
 
 /** Opset of every node the engine emits (opset 18: reductions take axes as an input). */
 export const OPSET_VERSION = 18;
 /** The IR version that goes with opset 18. */
 export const IR_VERSION = 8;
 
-let root: protobuf.Root | undefined;
-
-function onnxRoot(): protobuf.Root {
-  root ??= protobuf.parse(ONNX_PROTO_TEXT, { keepCase: true }).root;
-  return root;
-}
-
-/** A message type of the onnx package, e.g. `onnxType('ModelProto')`. */
-export function onnxType(name: 'ModelProto' | 'TensorProto' | 'GraphProto' | 'NodeProto'): protobuf.Type {
-  return onnxRoot().lookupType(`onnx.${name}`);
-}
+/** The ModelProto message type (encode/decode/fromObject/toObject, camelCase field names). */
+export const ModelProto = onnx.ModelProto;
 
 /** AttributeProto.AttributeType values. */
-export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const ATTRIBUTE_TYPE = onnx.AttributeProto.AttributeType;
 
 /** TensorProto.DataLocation.EXTERNAL */
-export const DATA_LOCATION_EXTERNAL = 1;
+export const DATA_LOCATION_EXTERNAL = onnx.TensorProto.DataLocation.EXTERNAL;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { GraphCore } from './graphCore';
 import { FileSlice, isFileSlice } from './ir';
 import { buildModelProto, ExternalLocation, PlaceInitializer, rawBytes } from './modelProto';
-import { onnxType } from './onnxSchema';
+import { ModelProto } from './onnxSchema';
 
 /** Bytes of an in-memory model plus the external data it refers to (file-slice initializers, read into memory). */
 export interface SerializedModel {
@@ -77,8 +77,7 @@ export function saveModel(graph: GraphCore, modelPath: string, options: SaveOpti
 }
 
 function encode(model: Record<string, unknown>): Uint8Array {
-  const type = onnxType('ModelProto');
-  return type.encode(type.fromObject(model)).finish();
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
 function readSlice(slice: FileSlice): Uint8Array {

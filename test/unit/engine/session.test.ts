@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cudaProviderInstalled, EngineSession, Graph, gradients, IR_VERSION, OPSET_VERSION, saveModel, serializeModel } from '../../../src/core/engine';
-import { onnxType } from '../../../src/core/engine/onnxSchema';
+import { ModelProto } from '../../../src/core/engine/onnxSchema';
 import './gradcheck';
 
 function tmpDir(): string {
@@ -70,16 +70,15 @@ test('saved model: opset and IR version, large initializers external at aligned 
     const small = g.initializer('small', { dtype: 'float32', dims: [4], data: Float32Array.from([1, 2, 3, 4]) });
     g.output(g.matmul(g.matmul(g.add(x, small), big), big2), 'y');
     const saved = saveModel(g, path.join(dir, 'm.onnx'));
-    const type = onnxType('ModelProto');
-    const model = type.toObject(type.decode(fs.readFileSync(saved.modelPath)), { longs: Number }) as {
-      ir_version: number; opset_import: { version: number }[];
-      graph: { initializer: { name: string; external_data?: { key: string; value: string }[] }[] };
+    const model = ModelProto.toObject(ModelProto.decode(fs.readFileSync(saved.modelPath)), { longs: Number }) as {
+      irVersion: number; opsetImport: { version: number }[];
+      graph: { initializer: { name: string; externalData?: { key: string; value: string }[] }[] };
     };
-    assert.equal(model.ir_version, IR_VERSION);
-    assert.equal(model.opset_import[0].version, OPSET_VERSION);
-    const offsets = model.graph.initializer.filter((t) => t.external_data?.length).map((t) => Number(t.external_data?.find((e) => e.key === 'offset')?.value));
+    assert.equal(model.irVersion, IR_VERSION);
+    assert.equal(model.opsetImport[0].version, OPSET_VERSION);
+    const offsets = model.graph.initializer.filter((t) => t.externalData?.length).map((t) => Number(t.externalData?.find((e) => e.key === 'offset')?.value));
     assert.deepEqual(offsets, [0, 8192]); // 4800 bytes each, aligned to 4096
-    assert.ok(model.graph.initializer.some((t) => t.name === 'small' && !t.external_data?.length));
+    assert.ok(model.graph.initializer.some((t) => t.name === 'small' && !t.externalData?.length));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
