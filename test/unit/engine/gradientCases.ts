@@ -8,7 +8,7 @@ type Unary = (g: Graph, x: Tensor) => Tensor;
 type Binary = (g: Graph, x: Tensor, y: Tensor) => Tensor;
 export type GradientCase = () => Promise<unknown>;
 
-function binary(build: Binary, xDims: number[], yDims: number[], lo = -1, hi = 1): GradientCase {
+export function binary(build: Binary, xDims: number[], yDims: number[], lo = -1, hi = 1): GradientCase {
   return async () => {
     const g = new Graph('case');
     const x = g.input('x', 'float64', xDims);

@@ -1,19 +1,13 @@
 // Every element-wise gradient rule against central finite differences in float64.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Graph, HostTensor, Tensor } from '../../../src/core/engine';
+import { Graph, Tensor } from '../../../src/core/engine';
 import { checkGradients, randomTensor, rng } from './gradcheck';
-
-type Build = (g: Graph, x: Tensor, y: Tensor) => Tensor;
+import { binary } from './gradientCases';
 
 /** Checks d/dx and d/dy of build(x, y) for inputs of the given shapes (values in [lo, hi)). */
-async function checkBinary(build: Build, xDims: number[], yDims: number[], lo = -1, hi = 1): Promise<void> {
-  const g = new Graph('case');
-  const x = g.input('x', 'float64', xDims);
-  const y = g.input('y', 'float64', yDims);
-  const random = rng(xDims.length * 31 + yDims.length);
-  const feeds: Record<string, HostTensor> = { x: randomTensor(xDims, random, lo, hi), y: randomTensor(yDims, random, lo, hi) };
-  await checkGradients(g, build(g, x, y), feeds, [x, y]);
+async function checkBinary(build: (g: Graph, x: Tensor, y: Tensor) => Tensor, xDims: number[], yDims: number[], lo = -1, hi = 1): Promise<void> {
+  await binary(build, xDims, yDims, lo, hi)();
 }
 
 async function checkUnary(build: (g: Graph, x: Tensor) => Tensor, lo = -1, hi = 1): Promise<void> {
