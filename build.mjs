@@ -37,6 +37,7 @@ const builds = [
 ];
 if (!production) {
   builds.push({ ...nodeCommon, entryPoints: ['test/bench/main.ts'], outfile: 'dist/bench.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['test/gpucheck/main.ts'], outfile: 'dist/gpucheck.js' });
 }
 
 // report.html (the demo) inlines chart.js's UMD build; ship it beside the bundles so an installed .vsix has it.

@@ -1,4 +1,5 @@
-import type { JobReporter, ProgressEvent } from '../core/runFolder/context';
+import { describePlacement } from '../core/engine/placement';
+import type { JobReporter, MetricEvent, ProgressEvent } from '../core/runFolder/context';
 import { formatDuration } from '../core/runFolder/duration';
 
 export { formatDuration };
@@ -14,7 +15,8 @@ export class TerminalReporter implements JobReporter {
   private lastPrintedDecile = -1;
   private readonly tty: boolean;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly quiet = false) {
+  /** `verbose`: also print where every graph's nodes ran, CPU sessions included (nodes that fell off a GPU always print). */
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly quiet = false, private readonly verbose = false) {
     this.tty = Boolean(stream.isTTY);
   }
 
@@ -49,8 +51,9 @@ export class TerminalReporter implements JobReporter {
     return `${event.phase.padEnd(18)} ${bar} ${event.done}/${event.total} ${formatDuration(elapsed)} elapsed, ETA ${formatDuration(eta)}${tail}`;
   }
 
-  metric(): void {
-    // Metrics go to the run folder; the bar's message carries what the terminal shows.
+  /** Metrics go to the run folder and the bar's message carries the rest; only placements are printed here. */
+  metric(event: MetricEvent): void {
+    if (event.type === 'placement' && (this.verbose || event.offDevice > 0)) this.log('info', describePlacement(event));
   }
 
   log(level: string, message: string): void {

@@ -1,5 +1,6 @@
 // The "LoRA-SMoE" output channel: job starts and ends, the worker's log lines and its stdout/stderr.
 import * as vscode from 'vscode';
+import { describePlacement } from '../core/engine/placement';
 import type { JobEvent, JobManager } from './jobManager';
 import { outcomeText } from './progressNotifications';
 
@@ -48,8 +49,10 @@ export class JobOutputLog implements vscode.Disposable {
       case 'finished':
         if (event.job.outcome) this.logAt(event.job.outcome.status === 'failed' ? 'error' : 'info', `${tag} ${outcomeText(event.job, event.job.outcome)}`);
         return;
-      case 'progress':
       case 'metric':
+        if (event.metric.type === 'placement') this.channel.info(`${tag} ${describePlacement(event.metric)}`);
+        return;
+      case 'progress':
         return;
       default: {
         const never: never = event;

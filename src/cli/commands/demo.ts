@@ -3,8 +3,9 @@ import { JobCancelledError } from '../../core/runFolder/context';
 import { runJobRequest } from '../../core/dispatch/dispatch';
 import type { DeviceChoice } from '../../core/experiment/types';
 import { interruptSignal, TerminalReporter, UsageError } from '../terminal';
+import { deviceValue } from './engineArgs';
 
-const HELP = `usage: smoe demo [--out DIR] [--quick] [--device auto|cpu|cuda] [--threads N]
+const HELP = `usage: smoe demo [--out DIR] [--quick] [--device auto|cpu|cuda|webgpu] [--threads N] [--verbose]
 
 Writes a self-contained demo workspace (a small pre-trained LLaMA-style model, four generated tasks,
 experiment files), then probes, allocates experts (vote, uniform, plain LoRA at one budget), trains,
@@ -13,12 +14,14 @@ running it again resumes.
 
   --out DIR       workspace folder (default ./smoe-demo)
   --quick         a smaller, faster version (about 2 minutes)
-  --device D      execution provider: auto (default), cpu or cuda
-  --threads N     onnxruntime intra-op threads (0: one per core)`;
+  --device D      execution provider: auto (default), cpu, cuda or webgpu
+  --threads N     onnxruntime intra-op threads (0: one per core)
+  --verbose       also print where each graph's nodes ran (nodes that fell off a GPU always print)`;
 
 export interface DemoArgs {
   outDir: string;
   quick: boolean;
+  verbose: boolean;
   device?: DeviceChoice;
   threads?: number;
   help: boolean;
@@ -31,16 +34,15 @@ function valueOf(argv: string[], i: number, flag: string): string {
 }
 
 export function parseDemoArgs(argv: string[]): DemoArgs {
-  const args: DemoArgs = { outDir: 'smoe-demo', quick: false, help: false };
+  const args: DemoArgs = { outDir: 'smoe-demo', quick: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--help' || flag === '-h') args.help = true;
     else if (flag === '--quick') args.quick = true;
+    else if (flag === '--verbose') args.verbose = true;
     else if (flag === '--out') args.outDir = valueOf(argv, i++, flag);
     else if (flag === '--device') {
-      const device = valueOf(argv, i++, flag);
-      if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be auto, cpu or cuda, not "${device}"`);
-      args.device = device as DeviceChoice;
+      args.device = deviceValue(valueOf(argv, i++, flag));
     } else if (flag === '--threads') {
       const threads = Number(valueOf(argv, i++, flag));
       if (!Number.isInteger(threads) || threads < 0) throw new UsageError('--threads must be a whole number (0: one per core)');
@@ -58,7 +60,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const outDir = path.resolve(args.outDir);
-  const reporter = new TerminalReporter();
+  const reporter = new TerminalReporter(process.stderr, false, args.verbose);
   try {
     const outcome = await runJobRequest(
       { kind: 'demo', outDir, quick: args.quick, device: args.device, threads: args.threads },
@@ -66,7 +68,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
         signal: interruptSignal(),
         progress: (e) => reporter.progress(e),
         log: (level, message) => reporter.log(level, message),
-        metric: () => reporter.metric(),
+        metric: (e) => reporter.metric(e),
         artifact: () => reporter.artifact(),
       },
     );

@@ -1,10 +1,13 @@
-// Flag parsing shared by `smoe train` and `smoe eval`.
+// Flag parsing shared by the `smoe` commands.
+import { DEVICES } from '../../core/engine/device';
 import type { DeviceChoice } from '../../core/experiment/types';
 import { UsageError } from '../terminal';
 
 export interface FlagSpec {
   /** Flags that take a value, e.g. `--config`. */
   values: readonly string[];
+  /** Flags that take no value, e.g. `--verbose`: present in the map with an empty value. */
+  switches?: readonly string[];
   help: string;
 }
 
@@ -15,6 +18,7 @@ export function parseFlags(argv: string[], spec: FlagSpec): { flags: Map<string,
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     if (flag === '--help' || flag === '-h') { help = true; continue; }
+    if (spec.switches?.includes(flag) && inline === undefined) { flags.set(flag, ''); continue; }
     if (!spec.values.includes(flag)) throw new UsageError(`unknown option "${argv[i]}"\n\n${spec.help}`);
     const value = inline ?? argv[++i];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value\n\n${spec.help}`);
@@ -23,11 +27,15 @@ export function parseFlags(argv: string[], spec: FlagSpec): { flags: Map<string,
   return { flags, help };
 }
 
+/** Checks a `--device` value against the devices the engine knows. */
+export function deviceValue(device: string): DeviceChoice {
+  if (!(DEVICES as readonly string[]).includes(device)) throw new UsageError(`--device must be ${DEVICES.join(', ')}, not "${device}"`);
+  return device as DeviceChoice;
+}
+
 export function deviceFlag(flags: Map<string, string>): DeviceChoice | undefined {
   const device = flags.get('--device');
-  if (device === undefined) return undefined;
-  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be auto, cpu or cuda, not "${device}"`);
-  return device as DeviceChoice;
+  return device === undefined ? undefined : deviceValue(device);
 }
 
 export function wholeFlag(flags: Map<string, string>, flag: string, min: number): number | undefined {

@@ -6,7 +6,7 @@ import { formatTable, interruptSignal, TerminalReporter } from '../terminal';
 import { deviceFlag, parseFlags, requiredFlag, wholeFlag } from './engineArgs';
 import { reporterOf } from './train';
 
-const HELP = `usage: smoe eval --config EXPERIMENT.smoe.json [--adapter RUN_DIR] [--limit N] [--device auto|cpu|cuda] [--threads N]
+const HELP = `usage: smoe eval --config EXPERIMENT.smoe.json [--adapter RUN_DIR] [--limit N] [--device auto|cpu|cuda|webgpu] [--threads N] [--verbose]
 
 Evaluates every task's test set: greedy generation (up to evaluation.maxNewTokens), the first match of
 the task's answer pattern against its answer, accuracy per task and on average, and the mean held-out
@@ -16,8 +16,9 @@ loss. Without --adapter it evaluates the base model alone (the "before" row). Wr
   --config FILE      the experiment file (required)
   --adapter RUN_DIR  a finished training run, or a folder with an exported adapter
   --limit N          at most N test examples per task (overrides evaluation.limit)
-  --device D         execution provider: auto (default), cpu or cuda
-  --threads N        onnxruntime intra-op threads (0: one per core)`;
+  --device D         execution provider: auto (default), cpu, cuda or webgpu
+  --threads N        onnxruntime intra-op threads (0: one per core)
+  --verbose          also print where each graph's nodes ran (nodes that fell off a GPU always print)`;
 
 export function evalTable(report: EvalReport): string {
   const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
@@ -30,13 +31,13 @@ export function evalTable(report: EvalReport): string {
 }
 
 export async function runEvalCommand(argv: string[]): Promise<number> {
-  const { flags, help } = parseFlags(argv, { values: ['--config', '--adapter', '--limit', '--device', '--threads'], help: HELP });
+  const { flags, help } = parseFlags(argv, { values: ['--config', '--adapter', '--limit', '--device', '--threads'], switches: ['--verbose'], help: HELP });
   if (help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   const adapter = flags.get('--adapter');
-  const reporter = new TerminalReporter();
+  const reporter = new TerminalReporter(process.stderr, false, flags.has('--verbose'));
   try {
     const outcome = await runJobRequest(
       {

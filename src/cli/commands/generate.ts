@@ -7,9 +7,10 @@ import {
   type LocatedCheckpoint, type SamplingOptions, type TextTokenizer,
 } from '../../core/model';
 import { UsageError } from '../terminal';
+import { deviceValue } from './engineArgs';
 
 const HELP = `usage: smoe generate --model PATH [--tokenizer PATH] (--prompt TEXT | --ids 1,2,3) --max-new-tokens N
-                     [--greedy | --temperature T --top-p P --seed S] [--json] [--device auto|cpu|cuda]
+                     [--greedy | --temperature T --top-p P --seed S] [--json] [--device auto|cpu|cuda|webgpu]
 
 Continues the prompt with the model (a Hugging Face folder or a llama2.c .bin), one cached step per token,
 stopping at EOS (and BOS for llama2.c) or after N tokens.
@@ -22,7 +23,7 @@ stopping at EOS (and BOS for llama2.c) or after N tokens.
   --greedy            always the most likely token (the default without --temperature)
   --temperature T     sample at temperature T (0: greedy), with --top-p P (default 0.9) and --seed S (default 0)
   --json              print one JSON object {"ids": [...new ids...], "text": "..."} (text only with a tokenizer)
-  --device D          execution provider: auto (default), cpu or cuda`;
+  --device D          execution provider: auto (default), cpu, cuda or webgpu`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -71,9 +72,7 @@ function samplingOf(flags: Flags): SamplingOptions {
 }
 
 function deviceOf(flags: Flags): Device {
-  const device = flags.device ?? 'auto';
-  if (device !== 'auto' && device !== 'cpu' && device !== 'cuda') throw new UsageError(`--device must be auto, cpu or cuda, not "${device}"`);
-  return device;
+  return deviceValue(flags.device ?? 'auto');
 }
 
 function checkedIds(ids: number[], vocabSize: number, source: string): number[] {

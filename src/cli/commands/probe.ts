@@ -12,11 +12,12 @@ import { probeWithInputs, type ProbeJobPlan } from '../../core/jobs/probe';
 import type { ProbeOutcome } from '../../core/probe/run';
 import type { MethodChoice } from '../../core/probe/targets';
 import { formatDuration, formatTable, interruptSignal, TerminalReporter, UsageError } from '../terminal';
+import { engineReports } from '../../core/jobs/engineOptions';
 import { deviceFlag } from './engineArgs';
 import { reporterOf } from './train';
 
 const HELP = `usage: smoe probe --model PATH --task NAME=FILE [--task NAME=FILE ...] --out FILE [options]
-       smoe probe --config EXPERIMENT.smoe.json [--out FILE] [--device D] [--threads N]
+       smoe probe --config EXPERIMENT.smoe.json [--out FILE] [--device D] [--threads N] [--verbose]
 
 Measures, per task, S_t(W) = sum over sampled examples of ||dL_e/dW||_F^2 for every target matrix of
 the frozen model (DESIGN.md §3.2) and writes sensitivity.json for \`smoe allocate\`. With --config the
@@ -33,16 +34,17 @@ Ctrl-C stops after the current batch and keeps the examples already probed (meta
   --clip C           per-example gradient clipping at norm C (default off)
   --method M         auto (default: the cheaper form per module), ghost or direct
   --batch-size N     examples per graph run (default 8)
-  --device D         execution provider: auto (default), cpu or cuda
+  --device D         execution provider: auto (default), cpu, cuda or webgpu
   --threads N        onnxruntime intra-op threads (0: one per core)
   --out FILE         where to write sensitivity.json
+  --verbose          also print where each graph's nodes ran (nodes that fell off a GPU always print)
   --config FILE      probe an experiment file instead (its model, tasks, adapter.targetModules, probe settings)`;
 
 const OPTIONS = {
   config: { type: 'string' }, model: { type: 'string' }, tokenizer: { type: 'string' }, task: { type: 'string', multiple: true },
   modules: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, 'max-length': { type: 'string' },
   clip: { type: 'string' }, method: { type: 'string' }, 'batch-size': { type: 'string' }, device: { type: 'string' },
-  threads: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  threads: { type: 'string' }, out: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values'];
@@ -113,7 +115,7 @@ function planOf(values: Values, ctx: JobContext): ProbeJobPlan {
     batchSize: numberFlag(values, 'batch-size', whole(1), 'a whole number of at least 1'),
     trainOnInputs: false,
     tokenizerHint: '--tokenizer',
-    engine: { device: deviceOf(values) ?? 'auto', intraOpThreads: threads || undefined, onNotice: (m) => ctx.log('warn', m) },
+    engine: { device: deviceOf(values) ?? 'auto', intraOpThreads: threads || undefined, ...engineReports(ctx) },
   };
 }
 
@@ -165,6 +167,6 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const ctx: JobContext = { ...reporterOf(new TerminalReporter()), signal: interruptSignal() };
+  const ctx: JobContext = { ...reporterOf(new TerminalReporter(process.stderr, false, values.verbose === true)), signal: interruptSignal() };
   return values.config !== undefined ? runConfig(values, ctx) : runDirect(values, ctx);
 }

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { JobCancelledError } from '../../core/runFolder/context';
+import { JobCancelledError, type MetricEvent } from '../../core/runFolder/context';
 import { runJobRequest } from '../../core/dispatch/dispatch';
 import { formatDuration, formatTable, interruptSignal, TerminalReporter } from '../terminal';
 import { deviceFlag, parseFlags, requiredFlag, wholeFlag } from './engineArgs';
 
-const HELP = `usage: smoe train --config EXPERIMENT.smoe.json [--max-steps N] [--resume RUN_DIR] [--device auto|cpu|cuda] [--threads N]
+const HELP = `usage: smoe train --config EXPERIMENT.smoe.json [--max-steps N] [--resume RUN_DIR] [--device auto|cpu|cuda|webgpu] [--threads N] [--verbose]
 
 Fine-tunes the experiment's base model with LoRA-MoE adapters placed by its expert map, on all its
 tasks at once. The run lands in .smoe/runs/<time>-train/ beside the experiment file: checkpoints,
@@ -14,19 +14,20 @@ Ctrl-C stops at the next step boundary and writes a checkpoint; --resume continu
   --config FILE     the experiment file (required)
   --max-steps N     override training.maxSteps
   --resume RUN_DIR  continue a stopped or crashed training run from its last checkpoint
-  --device D        execution provider: auto (default), cpu or cuda
-  --threads N       onnxruntime intra-op threads (0: one per core)`;
+  --device D        execution provider: auto (default), cpu, cuda or webgpu
+  --threads N       onnxruntime intra-op threads (0: one per core)
+  --verbose         also print where each graph's nodes ran (nodes that fell off a GPU always print)`;
 
 /** `smoe train`: progress with ETA on stderr, the summary table on stdout. */
 export async function runTrainCommand(argv: string[]): Promise<number> {
-  const { flags, help } = parseFlags(argv, { values: ['--config', '--max-steps', '--resume', '--device', '--threads'], help: HELP });
+  const { flags, help } = parseFlags(argv, { values: ['--config', '--max-steps', '--resume', '--device', '--threads'], switches: ['--verbose'], help: HELP });
   if (help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   const experimentFile = path.resolve(requiredFlag(flags, '--config', HELP));
   const resume = flags.get('--resume');
-  const reporter = new TerminalReporter();
+  const reporter = new TerminalReporter(process.stderr, false, flags.has('--verbose'));
   let runDir: string | undefined;
   try {
     const outcome = await runJobRequest(
@@ -59,7 +60,7 @@ export function reporterOf(reporter: TerminalReporter) {
   return {
     progress: (e: Parameters<TerminalReporter['progress']>[0]) => reporter.progress(e),
     log: (level: 'info' | 'warn' | 'error', message: string) => reporter.log(level, message),
-    metric: () => reporter.metric(),
+    metric: (e: MetricEvent) => reporter.metric(e),
     artifact: () => reporter.artifact(),
   };
 }

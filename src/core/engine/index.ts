@@ -27,5 +27,6 @@ export { saveModel, serializeModel } from './serialize';
 export type { SavedModel, SaveOptions, SerializedModel } from './serialize';
 export { EngineSession } from './session';
 export type { EngineSessionOptions, HostTensor, ModelSource } from './session';
-export { CUDA_SETUP_HINT, cudaProviderInstalled } from './device';
+export { CUDA_SETUP_HINT, WEBGPU_SETUP_HINT, DEVICES, DEVICE_LABEL, cudaProviderInstalled } from './device';
+export { describePlacement, placementFromProfile, type PlacementReport } from './placement';
 export type { Device, ResolvedDevice } from './device';

@@ -1,8 +1,10 @@
 // A thin onnxruntime-node session: frozen weights live inside it, small state goes in and out per run.
 import * as ort from 'onnxruntime-node';
 import { DType, HostArray } from './dtypes';
+import * as path from 'node:path';
 import { createOnBestDevice, Device, ResolvedDevice } from './device';
 import { GraphCore } from './graphCore';
+import { PlacementProbe, type PlacementReport } from './placement';
 import { serializeModel, SerializedModel } from './serialize';
 
 /** A tensor on the host: what `run` takes and returns. */
@@ -13,7 +15,7 @@ export interface HostTensor {
 }
 
 export interface EngineSessionOptions {
-  /** `cuda` when asked (or `auto` and installed), else CPU; a fallback is reported through onNotice. */
+  /** `cuda` or `webgpu` when asked (`auto`: CUDA, then WebGPU, then CPU); a fallback is reported through onNotice, once per listener. */
   device?: Device;
   /** Threads for one op (default: onnxruntime's choice, i.e. the physical cores). */
   intraOpThreads?: number;
@@ -21,6 +23,10 @@ export interface EngineSessionOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Receives user-visible messages, e.g. why CUDA was not used. */
   onNotice?: (message: string) => void;
+  /** Receives where the nodes ran, from a profile of the first run (costs that one run a little). */
+  onPlacement?: (report: PlacementReport) => void;
+  /** Names the graph in placement reports (default: the model file's name). */
+  name?: string;
 }
 
 /** A model to load: a file path (external data resolves next to it), bytes, or serialised bytes with external data. */
@@ -28,6 +34,7 @@ export type ModelSource = string | Uint8Array | SerializedModel;
 
 export class EngineSession {
   private released = false;
+  private placement: { probe: PlacementProbe; name: string; report: (r: PlacementReport) => void; notify: (m: string) => void } | undefined;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -37,20 +44,32 @@ export class EngineSession {
     readonly notices: readonly string[],
   ) {}
 
-  /** Loads a model on the requested device, falling back to CPU with a notice when CUDA fails. */
+  /** Loads a model on the requested device, falling back (CUDA, WebGPU, CPU) with a notice when a provider fails. */
   static async create(model: ModelSource, options: EngineSessionOptions = {}): Promise<EngineSession> {
     const notices: string[] = [];
     const notify = (message: string): void => {
       notices.push(message);
       options.onNotice?.(message);
     };
-    const { session, device } = await createOnBestDevice(options.device ?? 'auto', (d) => load(model, d, options), notify);
-    return new EngineSession(session, device, notices);
+    let probe: PlacementProbe | undefined;
+    const attempt = async (d: ResolvedDevice): Promise<ort.InferenceSession> => {
+      probe = options.onPlacement ? new PlacementProbe() : undefined;
+      try {
+        return await load(model, d, options, probe?.prefix);
+      } catch (error) {
+        probe?.discard();
+        throw error;
+      }
+    };
+    const { session, device } = await createOnBestDevice(options.device ?? 'auto', attempt, notify, { listener: options.onNotice });
+    const created = new EngineSession(session, device, notices);
+    if (probe && options.onPlacement) created.placement = { probe, name: options.name ?? modelName(model), report: options.onPlacement, notify };
+    return created;
   }
 
   /** Serialises a graph in memory and loads it. */
   static async fromGraph(graph: GraphCore, options: EngineSessionOptions = {}): Promise<EngineSession> {
-    return EngineSession.create(serializeModel(graph), options);
+    return EngineSession.create(serializeModel(graph), { ...options, name: options.name ?? graph.name });
   }
 
   get inputNames(): readonly string[] { return this.session.inputNames; }
@@ -62,6 +81,7 @@ export class EngineSession {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, t);
     const results = fetch ? await this.session.run(ortFeeds, [...fetch]) : await this.session.run(ortFeeds);
+    this.reportPlacement();
     const out: Record<string, HostTensor> = {};
     for (const [name, value] of Object.entries(results)) out[name] = fromOrtTensor(value as ort.Tensor);
     return out;
@@ -72,17 +92,37 @@ export class EngineSession {
     if (this.released) return;
     this.released = true;
     await this.session.release();
+    this.placement?.probe.discard();
+  }
+
+  /** After the first run: stops profiling and hands on where the nodes ran. A profile that cannot be read is said, not thrown. */
+  private reportPlacement(): void {
+    const placement = this.placement;
+    if (!placement) return;
+    this.placement = undefined;
+    try {
+      this.session.endProfiling();
+      placement.report(placement.probe.read(placement.name, this.device));
+    } catch (error) {
+      placement.probe.discard();
+      placement.notify(`graph ${placement.name}: no placement report (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
 }
 
-async function load(model: ModelSource, device: ResolvedDevice, options: EngineSessionOptions): Promise<ort.InferenceSession> {
+function modelName(model: ModelSource): string {
+  return typeof model === 'string' ? path.basename(model, path.extname(model)) : 'model';
+}
+
+async function load(model: ModelSource, device: ResolvedDevice, options: EngineSessionOptions, profilePrefix?: string): Promise<ort.InferenceSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    executionProviders: device === 'cpu' ? ['cpu'] : [device, 'cpu'],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
     logSeverityLevel: 3,
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    ...(profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };
   if (typeof model === 'string') return ort.InferenceSession.create(model, sessionOptions);
   if (model instanceof Uint8Array) return ort.InferenceSession.create(model, sessionOptions);

@@ -12,7 +12,7 @@ export interface ExperimentTask {
   answerPattern?: string;
 }
 
-export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
+export type DeviceChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu';
 
 export interface BudgetSettings {
   kind: BudgetKind;

@@ -14,7 +14,7 @@ import { throwIfCancelled, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from '../runFolder/runFolder';
-import { engineSessionOptions } from './train';
+import { jobEngineOptions } from './engineOptions';
 
 type EvaluateRequest = Extract<JobRequest, { kind: 'evaluate' }>;
 
@@ -60,7 +60,7 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
     logInputProblems(inputs, jobCtx.log);
     const base = baseModelOf(inputs);
     const adapter = loadAdapter(request.adapterRun, base);
-    const options = engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m));
+    const options = jobEngineOptions(request, loaded, jobCtx);
     const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
     const generator = await base.createGenerator(adapter, options);
     try {

@@ -6,15 +6,11 @@ import { probeToFile, type ProbeOutcome, type ProbePlan } from '../probe/run';
 import { JobCancelledError, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type ModelSpec, type TaskFile } from './loadInputs';
-import type { EngineOptions, JobRequest } from './requests';
+import { jobEngineOptions } from './engineOptions';
+import type { JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
 
 type ProbeRequest = Extract<JobRequest, { kind: 'probe' }>;
-
-function engineOptions(request: EngineOptions, loaded: LoadedExperiment, notice: (m: string) => void): EngineSessionOptions {
-  const threads = request.threads ?? loaded.experiment.threads;
-  return { device: request.device ?? loaded.experiment.device ?? 'auto', intraOpThreads: threads ? threads : undefined, onNotice: notice };
-}
 
 /** A probe plan with what to load: the model and each task's training file. */
 export interface ProbeJobPlan extends ProbePlan {
@@ -62,7 +58,7 @@ export async function runProbeJob(request: ProbeRequest, ctx: JobContext, onRunD
   const run = RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'probe', { experiment: loaded.file, name: loaded.name, config });
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
-    const plan = probePlanOf(loaded, engineOptions(request, loaded, (m) => jobCtx.log('warn', m)));
+    const plan = probePlanOf(loaded, jobEngineOptions(request, loaded, jobCtx));
     const file = run.file(SENSITIVITY_FILE);
     const outcome = await probeWithInputs(plan, file, jobCtx);
     const summary = { tasks: Object.keys(outcome.table.tasks).length, modules: outcome.modules, examples: outcome.examples, seconds: outcome.seconds };

@@ -1,9 +1,8 @@
 // The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadExperiment, type LoadedExperiment } from '../experiment/load';
+import { loadExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
-import type { EngineSessionOptions } from '../engine';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
 import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf } from './loadInputs';
@@ -14,7 +13,8 @@ import { taskWeights } from '../train/sampler';
 import { trainInRunFolder } from '../train/trainLoop';
 import type { JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
-import type { EngineOptions, JobRequest } from './requests';
+import { jobEngineOptions } from './engineOptions';
+import type { JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from '../runFolder/runFolder';
 
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
@@ -23,11 +23,6 @@ type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
 interface TrainRunConfig {
   adapter: LoraMoeConfig;
   training: TrainingSettings;
-}
-
-export function engineSessionOptions(request: EngineOptions, loaded: LoadedExperiment, notice: (m: string) => void): EngineSessionOptions {
-  const threads = request.threads ?? loaded.experiment.threads;
-  return { device: request.device ?? loaded.experiment.device ?? 'auto', intraOpThreads: threads ? threads : undefined, onNotice: notice };
 }
 
 function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Checkpoint } {
@@ -58,7 +53,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({
       runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,
-      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: engineSessionOptions(request, loaded, (m) => jobCtx.log('warn', m)), resume: resumed?.checkpoint,
+      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: jobEngineOptions(request, loaded, jobCtx), resume: resumed?.checkpoint,
     });
     const summary = {
       steps: result.steps, finalLoss: result.finalLoss, trainableParams: result.trainableParams, totalExperts: totalExperts(adapter.experts),

@@ -34,7 +34,7 @@ function int64Rows(rows: readonly (readonly number[])[], width: number): HostTen
 export class ProbeRunner {
   private session: Promise<EngineSession> | undefined;
   readonly methods: readonly NormMethod[];
-  /** The provider the session runs on ('cpu' / 'cuda'); undefined before the first batch. */
+  /** The provider the session runs on ('cpu', 'cuda' or 'webgpu'); undefined before the first batch. */
   device: string | undefined;
 
   constructor(private readonly options: ProbeRunnerOptions) {

@@ -1,3 +1,5 @@
+import type { PlacementReport } from '../engine/placement';
+
 /** What every long job reports while it runs; the CLI prints it, the worker forwards it over IPC, the run folder records it. */
 export type JobKind = 'probe' | 'allocate' | 'train' | 'evaluate' | 'export' | 'demo';
 
@@ -28,6 +30,7 @@ export type MetricEvent =
       routerLoad?: Record<string, RouterLoad>;
     }
   | { type: 'probe-example'; task: string; index: number; seconds: number }
+  | ({ type: 'placement' } & PlacementReport)
   | { type: 'eval-task'; task: string; accuracy: number; loss: number; examples: number };
 
 export type LogLevel = 'info' | 'warn' | 'error';

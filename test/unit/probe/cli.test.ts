@@ -73,6 +73,26 @@ describe('smoe probe (bundled CLI)', () => {
     assert.deepEqual(Object.keys(readJson(out).tasks), ['text', 'tokens']);
   });
 
+  it('--verbose prints where each graph ran; the run folder records it as a placement event', () => {
+    const ws = writeProbeWorkspace(tempDir());
+    const run = smoe(['--config', ws.experimentFile, '--device', 'cpu', '--threads', '1', '--verbose']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /graph \S+: all \d+ nodes ran on the CPU \(CPU session: no GPU provider in use\)/);
+    const runDir = /run: (.+)/.exec(run.stdout)?.[1] ?? '';
+    const events = fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const placements = events.filter((e) => e.event === 'metric' && e.type === 'placement');
+    assert.ok(placements.length >= 1, 'one event per graph');
+    for (const p of placements) {
+      assert.equal(p.device, 'cpu');
+      assert.equal(p.offDevice, 0);
+      assert.ok(p.nodes > 0);
+      assert.deepEqual(p.providers, { CPUExecutionProvider: p.nodes });
+    }
+    const quiet = smoe(['--config', ws.experimentFile, '--device', 'cpu', '--threads', '1']);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /nodes ran on/, 'CPU placement is printed only with --verbose');
+  });
+
   it('runs without a config on the HF model with text data and an explicit --tokenizer', () => {
     const ws = writeProbeWorkspace(tempDir());
     const out = path.join(ws.dir, 's.json');

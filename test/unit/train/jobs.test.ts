@@ -43,7 +43,8 @@ test('training lowers the held-out loss of every task; eval.json for before and 
     assert.ok(a.tasks[task].loss < (1 - REQUIRED_DROP) * b.tasks[task].loss, `${task}: held-out loss ${b.tasks[task].loss.toFixed(3)} -> ${a.tasks[task].loss.toFixed(3)}`);
     assert.equal(a.tasks[task].examples, 4);
   }
-  assert.deepEqual(evalEvents.map((e) => e.type === 'eval-task' && e.task), ['parity', 'bigger']);
+  assert.deepEqual(evalEvents.filter((e) => e.type !== 'placement').map((e) => e.type === 'eval-task' && e.task), ['parity', 'bigger']);
+  assert.ok(evalEvents.some((e) => e.type === 'placement' && e.device === 'cpu' && e.offDevice === 0), 'the evaluation graphs report their placement');
   const written = JSON.parse(fs.readFileSync(path.join(after.runDir!, 'eval.json'), 'utf8')) as EvalReport;
   assert.deepEqual(Object.keys(written.tasks), ['parity', 'bigger']);
   assert.ok(typeof written.average.accuracy === 'number');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import type { DeviceChoice } from '../../experiment/types';
 import type { JobContext } from '../../runFolder/context';
 import { writeFileAtomic } from '../../runFolder/runFolder';
 import { demoModelConfig, pretrainCacheKey, type DemoSettings } from '../settings';
@@ -56,7 +57,7 @@ export interface BaseModelOptions {
   tokenizer: TokenizerFiles;
   ctx: JobContext;
   threads?: number;
-  device?: 'auto' | 'cpu' | 'cuda';
+  device?: DeviceChoice;
 }
 
 /** The pre-trained base model in `modelDir`: reused when its key matches, else from the cache, else trained. */

@@ -1,5 +1,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EngineSession, type HostTensor } from '../../engine';
+import type { DeviceChoice } from '../../experiment/types';
+import { engineReports } from '../../jobs/engineOptions';
 import { throwIfCancelled, type JobContext } from '../../runFolder/context';
 import type { ModelConfig } from '../../model/config';
 import type { DemoSettings } from '../settings';
@@ -24,7 +26,7 @@ export interface PretrainOptions {
   tokenizer: Tokenizer;
   ctx: JobContext;
   threads?: number;
-  device?: 'auto' | 'cpu' | 'cuda';
+  device?: DeviceChoice;
 }
 
 function feedsFor(weights: HostWeight[], inputIds: HostTensor, labels: HostTensor): Record<string, HostTensor> {
@@ -40,7 +42,7 @@ export async function pretrainBaseModel(options: PretrainOptions): Promise<Pretr
   const weights = initialWeights(config, settings.seed, p.initStd);
   const { graph, gradNames } = buildDecoderTrainingGraph(config);
   const session = await EngineSession.fromGraph(graph, {
-    device: options.device ?? 'cpu', intraOpThreads: options.threads || undefined, onNotice: (m) => ctx.log('warn', m),
+    device: options.device ?? 'cpu', intraOpThreads: options.threads || undefined, ...engineReports(ctx),
   });
   const params: ParamSet = new Map(weights.map((w) => [w.name, w.data]));
   const optimizer = new AdamW({ betas: [0.9, 0.95], eps: 1e-8, weightDecay: p.weightDecay }, params);

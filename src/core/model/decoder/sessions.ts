@@ -13,7 +13,7 @@ export async function sessionForModel(g: Graph, model: ModelWeights, options: En
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-decoder-'));
   try {
     const { modelPath } = saveModel(g, path.join(dir, 'model.onnx'));
-    return await EngineSession.create(modelPath, options);
+    return await EngineSession.create(modelPath, { ...options, name: options.name ?? g.name });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
