@@ -15,12 +15,17 @@ export const COMMAND_IDS = [
   'smoe.createDemoWorkspace',
   'smoe.refreshExperiments',
   'smoe.openRunFolder',
+  'smoe.resumeRun',
+  'smoe.trainWith',
+  'smoe.deleteRun',
+  'smoe.labelRun',
+  'smoe.editRunNote',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that execute model code or write runs: refused in untrusted workspaces. */
-export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace']);
+export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace', 'smoe.resumeRun', 'smoe.trainWith']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;

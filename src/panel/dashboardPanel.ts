@@ -1,12 +1,14 @@
 // One dashboard webview per experiment: snapshots out (after `ready`), validated requests in.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { changedSettings } from '../core/experiment/allocationSettings';
 import type { ExpertMap } from '../core/experiment/types';
 import { writeExpertMap } from '../editor/commands/mapEdits';
 import { isFromWebviewMessage, type FromWebviewMessage, type ToWebviewMessage, type WhatIfChoice } from '../protocol/webview';
+import { primaryFileOf } from '../runs/runListing';
 import type { DashboardSelection } from '../runs/services';
 import { collectSnapshot } from './collect/snapshot';
-import { computeWhatIf, whatIfMap } from './collect/whatIf';
+import { computeWhatIf, whatIfMap, withControls } from './collect/whatIf';
 import { analyse, gatherSources, planFrom, type SourceDeps } from './dashboardSources';
 import { dashboardHtml } from './html';
 
@@ -139,6 +141,8 @@ export class DashboardPanel implements vscode.Disposable {
       case 'selectTrainingRun':
         this.selection = { ...this.selection, trainingRun: message.runId };
         return this.sendSnapshot();
+      case 'openRun':
+        return this.openRun(message.runId);
       default: {
         const never: never = message;
         void never;
@@ -152,19 +156,35 @@ export class DashboardPanel implements vscode.Disposable {
     this.post({ type: 'whatIfResult', requestId, view: computeWhatIf(planFrom(analysed.analysis), choice) });
   }
 
+  /** The what-if's map and the strategy, budget, percentile and scope that made it: one edit, as "Allocate Experts" writes. */
   private async apply(choice: WhatIfChoice): Promise<void> {
     const analysed = await analyse(this.deps.model.analyzer, this.file);
     if (!analysed) return this.notice('error', `${this.file} cannot be read any more.`);
+    const plan = planFrom(analysed.analysis);
     let map: ExpertMap;
     try {
-      map = whatIfMap(planFrom(analysed.analysis), choice);
+      map = whatIfMap(plan, choice);
     } catch (error) {
       return this.notice('error', `Nothing applied: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const applied = await writeExpertMap(analysed.document, analysed.analysis.parsed.value, map);
+    const settings = changedSettings(plan.choice, withControls(plan.choice, choice));
+    const applied = await writeExpertMap(analysed.document, analysed.analysis.parsed.value, map, settings);
     const total = Object.values(map).reduce((a, n) => a + n, 0);
-    if (applied) this.notice('info', `Wrote ${total} experts (${choice.strategy}) into ${path.basename(this.file)}; Undo in the file restores the previous map.`);
+    const wrote = settings.length > 0 ? ` and ${settings.map((c) => c.path.join('.')).join(', ')}` : '';
+    if (applied) this.notice('info', `Wrote ${total} experts (${choice.strategy})${wrote} into ${path.basename(this.file)}; one Undo in the file restores all of it.`);
     else this.notice('error', `VS Code refused the edit to ${path.basename(this.file)}; is the file read-only?`);
+  }
+
+  /** A training run goes to the training section; any other run opens its main result beside the dashboard. */
+  private async openRun(runId: string): Promise<void> {
+    const entry = this.deps.model.runs.runsOf(this.file).find((r) => r.id === runId);
+    if (!entry) return this.notice('warning', `Run ${runId} is gone (deleted or moved); the table updates with the next change.`);
+    if (entry.record.kind === 'train') {
+      this.selection = { ...this.selection, trainingRun: runId };
+      this.notice('info', `Training section shows ${entry.record.label ?? runId}.`);
+      return this.sendSnapshot();
+    }
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(primaryFileOf(entry.dir, entry.record.kind)), vscode.ViewColumn.Beside);
   }
 
   private async startJob(kind: 'probe' | 'train' | 'evaluate'): Promise<void> {

@@ -20,9 +20,19 @@ export interface RunRowView {
   id: string;
   kind: string;
   status: RunStatusView;
+  /** ISO time (sorting). */
   startedAt: string;
+  /** "YYYY-MM-DD HH:MM", local time: the one date format of the tree and the dashboard. */
+  started: string;
   keyFigure?: string;
   error?: string;
+  /** The user's name for the run and note (run.json). */
+  label?: string;
+  note?: string;
+  /** Key parameters: "maxSteps 60 · lr 0.003 · seed 3" (train), "adapter <run>" / "base model" (evaluate). */
+  params?: string;
+  /** The parameters given instead of the file's ("Train with…"). */
+  overrides?: string;
 }
 
 /** A job of this experiment that is queued or running in the background worker. */
@@ -112,14 +122,22 @@ export interface TrainingView {
 }
 
 export interface EvaluationRowView {
+  /** The evaluation run. */
   runId: string;
+  /** "base model · eval <id>" or "adapter <training run> · eval <id>". */
   label: string;
   base: boolean;
+  /** The training run whose adapter was evaluated (absent for the base model). */
+  adapterRun?: string;
   accuracy: Record<string, number | null>;
   loss: Record<string, number | null>;
 }
 
-/** Columns are `task` names plus `average`; `best[column]` is the row index of the first best value (accuracy max, loss min); rows with an equal value tie. */
+/**
+ * Columns are `task` names plus `average`; `best[column]` is the row index of the first best value (accuracy max, loss
+ * min); rows with an equal value tie. A column where every value is equal, or only one row has a value, has no best.
+ * null cells measured nothing (no examples) and never win.
+ */
 export interface EvaluationView {
   tasks: string[];
   rows: EvaluationRowView[];
@@ -203,7 +221,14 @@ export interface SelectTrainingRunMessage {
   runId: string;
 }
 
+/** webview -> extension: open this run (a training run in the training section, any other its main result file). */
+export interface OpenRunMessage {
+  type: 'openRun';
+  runId: string;
+}
+
 export type FromWebviewMessage =
+  | OpenRunMessage
   | ReadyMessage
   | WhatIfRequestMessage
   | ApplyAllocationMessage
@@ -248,6 +273,7 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
     case 'cancelJob':
       return typeof value.jobId === 'string' && value.jobId !== '';
     case 'selectTrainingRun':
+    case 'openRun':
       return typeof value.runId === 'string' && value.runId !== '';
     default: {
       const never: never = type;

@@ -10,6 +10,7 @@ import { JobManager } from './jobManager';
 import { JobOutputLog } from './outputLog';
 import { ProgressNotifications } from './progressNotifications';
 import { compareRuns, exportAdapterCommand, openDashboard, revealRun } from './runCommands';
+import { deleteRunCommand, editRunNote, labelRun, resumeRun, trainWith } from './runManagementCommands';
 import type { RunServices } from './services';
 import { JobsStatusBar } from './statusBar';
 import { registerTestHook, type WorkerOverride } from './testHook';
@@ -19,7 +20,8 @@ const CANCEL_GRACE_MS = 10_000;
 
 type RunCommandId =
   | 'smoe.probe' | 'smoe.train' | 'smoe.evaluate' | 'smoe.cancelRun' | 'smoe.openDashboard' | 'smoe.compareRuns'
-  | 'smoe.exportAdapter' | 'smoe.showLogs' | 'smoe.createDemoWorkspace' | 'smoe.refreshExperiments' | 'smoe.openRunFolder';
+  | 'smoe.exportAdapter' | 'smoe.showLogs' | 'smoe.createDemoWorkspace' | 'smoe.refreshExperiments' | 'smoe.openRunFolder'
+  | 'smoe.resumeRun' | 'smoe.trainWith' | 'smoe.deleteRun' | 'smoe.labelRun' | 'smoe.editRunNote';
 
 function commandTable(services: RunServices, model: WorkspaceModel): CommandHandlers<RunCommandId> {
   return {
@@ -34,6 +36,11 @@ function commandTable(services: RunServices, model: WorkspaceModel): CommandHand
     'smoe.createDemoWorkspace': (arg: unknown) => createDemo(services, arg),
     'smoe.refreshExperiments': () => model.refresh(),
     'smoe.openRunFolder': (arg: unknown) => revealRun(arg),
+    'smoe.resumeRun': (arg: unknown) => resumeRun(services, arg),
+    'smoe.trainWith': (arg: unknown) => trainWith(services, arg),
+    'smoe.deleteRun': (arg: unknown) => deleteRunCommand(services, arg),
+    'smoe.labelRun': (arg: unknown) => labelRun(services, arg),
+    'smoe.editRunNote': (arg: unknown) => editRunNote(services, arg),
   };
 }
 
@@ -60,7 +67,7 @@ export function createRunRuntime(context: vscode.ExtensionContext): RunRuntime {
 export function registerRunFeatures(context: vscode.ExtensionContext, model: WorkspaceModel, runtime: RunRuntime): CommandHandlers<RunCommandId> {
   const { jobs, output, override } = runtime;
   const dashboards = new DashboardManager({ model, jobs, extensionUri: context.extensionUri });
-  const services: RunServices = { store: model.runs, jobs, output, dashboards };
+  const services: RunServices = { store: model.runs, jobs, output, dashboards, runsChanged: () => model.note({ runs: true }) };
   const tree = new ExperimentsTreeProvider(model, jobs);
   context.subscriptions.push(
     dashboards, tree,

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { engineSettings } from '../config';
 import { isObject } from '../core/experiment/lenient';
 import type { EngineOptions, JobRequest } from '../core/jobs/requests';
+import { nothingToEvaluate } from '../core/train/evalReport';
 import { isJobNode, isRunNode } from '../views/nodes';
 import { optionsOf, pickExperiment } from './experimentPick';
 import type { JobInfo } from './jobManager';
@@ -18,7 +19,7 @@ export interface JobOptions {
 }
 
 /** The experiment file's `device`/`threads` win over the settings (the settings' description says so). */
-function engineOptions(services: RunServices, file: string): EngineOptions {
+export function engineOptions(services: RunServices, file: string): EngineOptions {
   const value = services.store.experimentValue(file);
   const settings = engineSettings();
   const fileDevice = isObject(value) && typeof value.device === 'string';
@@ -67,6 +68,12 @@ async function adapterFor(services: RunServices, file: string, arg: unknown): Pr
 export async function startEvaluate(services: RunServices, arg: unknown): Promise<{ jobId: string } | undefined> {
   const file = await pickExperiment(services.store, arg, 'evaluate');
   if (!file) return undefined;
+  const value = services.store.experimentValue(file);
+  const refused = nothingToEvaluate(path.basename(file), isObject(value) && Array.isArray(value.tasks) ? value.tasks.filter(isObject) : []);
+  if (refused) {
+    void vscode.window.showErrorMessage(`LoRA-SMoE: ${refused}.`);
+    return undefined;
+  }
   const adapter = await adapterFor(services, file, arg);
   if (adapter === undefined) return undefined;
   const { limit } = optionsOf<JobOptions>(arg);

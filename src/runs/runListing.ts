@@ -73,3 +73,11 @@ export function readRunJson<T>(dir: string, name: string): T | undefined {
     return undefined;
   }
 }
+
+/** Clicking a run opens its main result; run.json until it has one. */
+const PRIMARY_FILE: Record<string, string> = { probe: 'sensitivity.json', allocate: 'experts.json', evaluate: 'eval.json', train: 'adapter_config.json' };
+
+export function primaryFileOf(dir: string, kind: string): string {
+  const primary = PRIMARY_FILE[kind];
+  return path.join(dir, primary && listArtifacts(dir).some((a) => a.name === primary) ? primary : RUN_FILE);
+}

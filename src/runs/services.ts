@@ -18,4 +18,6 @@ export interface RunServices {
   jobs: JobManager;
   output: JobOutputLog;
   dashboards: DashboardOpener;
+  /** Tells the workspace model that runs changed on disk (a run deleted or annotated; it may lie outside the watched workspace). */
+  runsChanged(): void;
 }

@@ -4,13 +4,10 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../runs/jobManager';
 import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
-import { listArtifacts } from '../runs/runListing';
+import { listArtifacts, primaryFileOf } from '../runs/runListing';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, RunNode } from './nodes';
 import { collectRunItem, type RunItemView } from './runItem';
-
-/** Clicking a run opens its main result. */
-const PRIMARY_FILE: Record<string, string> = { probe: 'sensitivity.json', allocate: 'experts.json', evaluate: 'eval.json', train: 'adapter_config.json' };
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
@@ -84,11 +81,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const view = collectRunItem({
       id: entry.id, kind: entry.record.kind, status: entry.record.status, startedAt: entry.record.startedAt, error: entry.record.error,
       figures: runFigures(entry, events, this.store.experimentValue(node.experimentFile)), progress: live?.progress,
+      label: entry.record.label, note: entry.record.note, overrides: entry.record.overrides,
     });
     const item = runTreeItem(view, vscode.TreeItemCollapsibleState.Collapsed, entry.dir);
-    const primary = PRIMARY_FILE[entry.record.kind];
-    const target = primary && listArtifacts(entry.dir).some((a) => a.name === primary) ? primary : 'run.json';
-    item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(path.join(entry.dir, target))] };
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(primaryFileOf(entry.dir, entry.record.kind))] };
     return item;
   }
 }

@@ -24,6 +24,10 @@ export interface RunItemInput {
   error?: string;
   figures: RunFigures;
   progress?: ProgressState;
+  /** The user's name for the run (run.json `label`), shown instead of the kind. */
+  label?: string;
+  note?: string;
+  overrides?: Record<string, number>;
 }
 
 const ICONS: Record<ItemStatus, { icon: string; color?: string }> = {
@@ -56,11 +60,12 @@ export function collectRunItem(run: RunItemInput): RunItemView {
   const live = run.status === 'running' && run.progress ? progressText(run.progress) : undefined;
   const started = startedText(run.startedAt);
   const parts = run.status === 'queued' ? ['queued'] : [live ?? figure, started];
-  const description = parts.filter((p): p is string => Boolean(p)).join(' · ');
-  const tooltip = [`${run.kind} run ${run.id}`, `status: ${run.status}`, figure, started && `started ${started}`, run.error && `error: ${run.error}`]
+  const description = [run.label ? run.kind : undefined, ...parts].filter((p): p is string => Boolean(p)).join(' · ');
+  const overrides = run.overrides && Object.keys(run.overrides).length > 0 ? `overrides: ${Object.entries(run.overrides).map(([k, v]) => `${k} ${v}`).join(', ')}` : undefined;
+  const tooltip = [run.label ? `${run.label} (${run.kind} run ${run.id})` : `${run.kind} run ${run.id}`, `status: ${run.status}`, figure, started && `started ${started}`, overrides, run.note && `note: ${run.note}`, run.error && `error: ${run.error}`]
     .filter((p): p is string => Boolean(p))
     .join('\n');
   const { icon, color } = ICONS[run.status];
   const contextValue = run.status === 'queued' ? 'smoe.job.queued' : `smoe.run.${run.status}.${run.kind}`;
-  return { label: run.kind, description, tooltip, icon, color, contextValue };
+  return { label: run.label ?? run.kind, description, tooltip, icon, color, contextValue };
 }

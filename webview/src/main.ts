@@ -4,7 +4,8 @@ import { isToWebviewMessage, type DashboardSnapshot, type ToWebviewMessage } fro
 import { byId, replaceChildren } from './dom';
 import { allocationSection, renderAllocation } from './sections/allocation';
 import { evaluationSection, renderEvaluation } from './sections/evaluation';
-import { headerSection, renderHeader, renderRuns, runsSection, showNotice } from './sections/header';
+import { headerSection, renderHeader, showNotice } from './sections/header';
+import { renderRuns, runsSection } from './sections/runs';
 import { renderSensitivity, sensitivitySection } from './sections/sensitivity';
 import { renderTraining, trainingSection } from './sections/training';
 import { renderWhatIf, renderWhatIfAnswer, whatIfSection } from './sections/whatIf';

@@ -46,6 +46,14 @@ export function wholeFlag(flags: Map<string, string>, flag: string, min: number)
   return value;
 }
 
+export function positiveFlag(flags: Map<string, string>, flag: string): number | undefined {
+  const raw = flags.get(flag);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a number greater than 0, not "${raw}"`);
+  return value;
+}
+
 export function requiredFlag(flags: Map<string, string>, flag: string, help: string): string {
   const value = flags.get(flag);
   if (value === undefined) throw new UsageError(`${flag} is required\n\n${help}`);

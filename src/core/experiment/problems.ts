@@ -10,6 +10,7 @@ export type ProblemCode =
   | 'model-format'
   | 'task-file-missing'
   | 'duplicate-task'
+  | 'no-test-data'
   | 'unknown-module'
   | 'module-not-targeted'
   | 'experts-below-min'

@@ -9,7 +9,7 @@ import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type TaskInputs
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
-import { evalReport, evalTaskEvent, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
+import { evalReport, evalTaskEvent, nothingToEvaluate, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
 import { throwIfCancelled, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from './requests';
@@ -45,8 +45,15 @@ async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: Tas
   return taskEvaluation(correct, losses);
 }
 
+/** Refuses an evaluation that has nothing to evaluate before any run folder or model is made (a 0-example result would look like a perfect loss). */
+function requireTestData(loaded: LoadedExperiment): void {
+  const message = nothingToEvaluate(loaded.file, loaded.experiment.tasks);
+  if (message) throw new Error(message);
+}
+
 export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
+  requireTestData(loaded);
   const run = RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'evaluate', {
     experiment: loaded.file, name: loaded.name, config: { adapter: request.adapterRun ?? null, evaluation: loaded.experiment.evaluation, limit: request.limit },
   });
@@ -69,10 +76,13 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
         const data = inputs.tasks.find((d) => d.name === task.name);
         if (!task.test || !data) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
         const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), ctx: jobCtx };
-        tasks[task.name] = await evaluateTask(loaded, base, data, tools);
+        const result = await evaluateTask(loaded, base, data, tools);
+        if (result.examples === 0) { jobCtx.log('warn', `${loaded.file}: tasks[${t}].test of "${task.name}" has no examples; left out of eval.json`); continue; }
+        tasks[task.name] = result;
         const event = evalTaskEvent(task.name, tasks[task.name]);
         if (event) jobCtx.metric(event);
       }
+      if (Object.keys(tasks).length === 0) throw new Error(`${loaded.file}: no test examples to evaluate (every tasks[].test file is empty after filtering); add examples to a test file`);
       const report = evalReport(tasks, request.adapterRun ?? null, base.path, maxNewTokens);
       writeFileAtomic(run.file(EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
       jobCtx.artifact({ name: EVAL_FILE, path: run.file(EVAL_FILE) });

@@ -7,10 +7,26 @@ export interface EngineOptions {
   threads?: number;
 }
 
+/** Training settings a run may take instead of the experiment file's ("Train with…", `smoe train --max-steps`); run.json records them. */
+export interface TrainingOverrides {
+  maxSteps?: number;
+  learningRate?: number;
+  seed?: number;
+}
+
+export const TRAINING_OVERRIDE_KEYS = ['maxSteps', 'learningRate', 'seed'] as const;
+
+/** The overrides a request carries (absent keys left out). */
+export function trainingOverridesOf(request: TrainingOverrides): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of TRAINING_OVERRIDE_KEYS) if (request[key] !== undefined) out[key] = request[key] as number;
+  return out;
+}
+
 /** What a job is asked to do; the same shape for the CLI, the worker protocol and tests. */
 export type JobRequest =
   | ({ kind: 'probe'; experimentFile: string; runsRoot?: string } & EngineOptions)
-  | ({ kind: 'train'; experimentFile: string; runsRoot?: string; maxSteps?: number; resumeRun?: string } & EngineOptions)
+  | ({ kind: 'train'; experimentFile: string; runsRoot?: string; resumeRun?: string } & TrainingOverrides & EngineOptions)
   | ({ kind: 'evaluate'; experimentFile: string; runsRoot?: string; adapterRun?: string; limit?: number } & EngineOptions)
   | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions);
 

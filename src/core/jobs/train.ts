@@ -14,7 +14,7 @@ import { trainInRunFolder } from '../train/trainLoop';
 import type { JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import { jobEngineOptions } from './engineOptions';
-import type { JobRequest } from './requests';
+import { trainingOverridesOf, type JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from '../runFolder/runFolder';
 
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
@@ -36,7 +36,8 @@ function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Che
 export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   const resumed = request.resumeRun ? resumeState(request.resumeRun) : undefined;
-  const settings = { ...(resumed?.config.training ?? loaded.experiment.training), ...(request.maxSteps ? { maxSteps: request.maxSteps } : {}) };
+  const overrides = trainingOverridesOf(request);
+  const settings = { ...(resumed?.config.training ?? loaded.experiment.training), ...overrides };
   const inputs = loadInputs({ model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'train'), maxLength: settings.maxLength, trainOnInputs: settings.trainOnInputs });
   const base = baseModelOf(inputs);
   const training = { ...settings, maxLength: inputs.maxLength };
@@ -44,7 +45,12 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const config: TrainRunConfig = { adapter, training: settings };
   const run = request.resumeRun
     ? RunFolder.reopen(request.resumeRun)
-    : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config });
+    : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) });
+  if (request.resumeRun && Object.keys(overrides).length > 0) {
+    run.record.overrides = { ...run.record.overrides, ...overrides };
+    run.record.config = config;
+    run.save();
+  }
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
     if (resumed) jobCtx.log('info', resumed.checkpoint ? `resuming from ${resumed.checkpoint.dir}` : 'no checkpoint in the run yet: starting over');

@@ -19,6 +19,12 @@ export interface RunRecord {
   timings: Record<string, number>;
   summary?: Record<string, unknown>;
   error?: string;
+  /** A name the user gave the run (shown instead of its id); kept across resumes. */
+  label?: string;
+  /** The user's note on the run. */
+  note?: string;
+  /** Settings this run used instead of the experiment file's (e.g. "Train with…": maxSteps, learningRate, seed). */
+  overrides?: Record<string, number>;
 }
 
 /** One line of `events.jsonl`. */
@@ -71,7 +77,7 @@ export class RunFolder {
     this.save();
   }
 
-  static create(runsRoot: string, kind: JobKind, meta: { experiment?: string; name?: string; config?: unknown }): RunFolder {
+  static create(runsRoot: string, kind: JobKind, meta: { experiment?: string; name?: string; config?: unknown; overrides?: Record<string, number> }): RunFolder {
     const now = new Date();
     const { id, dir } = claimRunFolder(runsRoot, kind, now);
     return new RunFolder(dir, { id, kind, status: 'running', ...meta, startedAt: now.toISOString(), pid: process.pid, timings: {} });
@@ -87,7 +93,13 @@ export class RunFolder {
     return path.join(this.dir, name);
   }
 
+  /** The label and note may be edited on disk while the job runs (from the editor or the CLI): keep them. */
   save(): void {
+    const onDisk = readRunJsonRaw(this.dir);
+    if (onDisk) {
+      this.record.label = typeof onDisk.label === 'string' ? onDisk.label : undefined;
+      this.record.note = typeof onDisk.note === 'string' ? onDisk.note : undefined;
+    }
     writeFileAtomic(path.join(this.dir, RUN_FILE), JSON.stringify(this.record, null, 2) + '\n');
   }
 
@@ -134,6 +146,14 @@ export async function withRunFolder<T>(
     if (error instanceof JobCancelledError) run.finish('cancelled', 'cancelled by the user');
     else run.finish('failed', error instanceof Error ? error.message : String(error));
     throw error;
+  }
+}
+
+function readRunJsonRaw(dir: string): Partial<RunRecord> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8')) as Partial<RunRecord>;
+  } catch {
+    return undefined;
   }
 }
 

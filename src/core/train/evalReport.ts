@@ -59,3 +59,13 @@ export function evalReport(tasks: Record<string, TaskEvaluation>, adapter: strin
 export function evalTaskEvent(task: string, e: TaskEvaluation): MetricEvent | undefined {
   return e.accuracy === null ? undefined : { type: 'eval-task', task, accuracy: e.accuracy, loss: e.loss, examples: e.examples };
 }
+
+/**
+ * Why an experiment cannot be evaluated (no task has a `test` file), naming the file, the field and the fix;
+ * undefined when at least one task has test data. The editor asks this before it starts the job, the job again.
+ */
+export function nothingToEvaluate(file: string, tasks: readonly { name?: unknown; test?: unknown }[]): string | undefined {
+  if (tasks.some((t) => typeof t.test === 'string' && t.test !== '')) return undefined;
+  const count = tasks.length;
+  return `${file}: nothing to evaluate — none of the ${count} task(s) has a test file (tasks[].test); add "test": "<held-out data file>" to a task`;
+}

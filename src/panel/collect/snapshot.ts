@@ -1,4 +1,5 @@
 // Everything the dashboard shows, folded from raw inputs (runs, events, eval.json, the plan) into one snapshot. Pure.
+import * as path from 'node:path';
 import type { ExpertMap } from '../../core/experiment/types';
 import type { RunEvent } from '../../core/runFolder/runFolder';
 import type { EvalReport } from '../../core/train/evalReport';
@@ -6,7 +7,7 @@ import type { ActiveJobView, DashboardSnapshot, RunRowView, WhatIfChoice } from 
 import type { RunFigures } from '../../runs/runFigures';
 import type { RunEntry } from '../../runs/runListing';
 import type { DashboardSelection } from '../../runs/services';
-import { keyFigureText } from '../../views/runItem';
+import { keyFigureText, startedText } from '../../views/runItem';
 import { collectAllocation } from './allocation';
 import { collectEvaluation } from './evaluation';
 import { collectSensitivity } from './sensitivity';
@@ -39,9 +40,28 @@ export interface DashboardSources {
   selection: DashboardSelection;
 }
 
+const describeValues = (values: Record<string, unknown>) => Object.entries(values).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k === 'learningRate' ? 'lr' : k} ${v}`).join(' · ');
+
+/** The few settings a run is told apart by: the training schedule, or which model an evaluation measured. */
+function runParams(record: RunEntry['record']): string | undefined {
+  const config = record.config as { training?: Record<string, unknown>; adapter?: unknown } | undefined;
+  if (record.kind === 'train' && config?.training) {
+    const { maxSteps, learningRate, seed } = config.training;
+    return describeValues({ maxSteps, learningRate, seed }) || undefined;
+  }
+  if (record.kind === 'evaluate' && config && 'adapter' in config) {
+    return typeof config.adapter === 'string' ? `adapter ${path.basename(config.adapter)}` : 'base model';
+  }
+  return undefined;
+}
+
 function runRow({ entry, figures }: DashboardRun): RunRowView {
   const { record } = entry;
-  return { id: entry.id, kind: record.kind, status: record.status, startedAt: record.startedAt, keyFigure: keyFigureText(record.kind, figures), error: record.error };
+  const overrides = record.overrides && Object.keys(record.overrides).length > 0 ? describeValues(record.overrides) : undefined;
+  return {
+    id: entry.id, kind: record.kind, status: record.status, startedAt: record.startedAt, started: startedText(record.startedAt) ?? record.startedAt,
+    keyFigure: keyFigureText(record.kind, figures), error: record.error, label: record.label, note: record.note, params: runParams(record), overrides,
+  };
 }
 
 function maxStepsOf(config: unknown): number | undefined {

@@ -56,7 +56,8 @@ describe('collectEvaluation', () => {
   it('puts the base model first and marks the best accuracy (max) and loss (min) per column', () => {
     const view = collectEvaluation(runs)!;
     assert.deepEqual(view.tasks, TASKS);
-    assert.deepEqual(view.rows.map((r) => r.label), [`base model (${view.rows[0].runId})`, 'adapter 20260301-103000-train']);
+    assert.deepEqual(view.rows.map((r) => r.label), [`base model · eval ${RUN_IDS.baseEval}`, `adapter 20260301-103000-train · eval ${RUN_IDS.tunedEval}`]);
+    assert.deepEqual(view.rows.map((r) => r.adapterRun), [undefined, '20260301-103000-train']);
     for (const column of [...TASKS, 'average']) {
       assert.equal(view.bestAccuracy[column], 1, column);
       assert.equal(view.bestLoss[column], 1, column);
@@ -64,13 +65,26 @@ describe('collectEvaluation', () => {
     assert.equal(view.rows[0].accuracy.boolq, 0.5);
   });
 
-  it('ties go to the first row; a task missing from a run is empty, not zero', () => {
+  it('a task missing from a run is empty, not zero; a column of equal values or a single value has no best', () => {
     const base = fixtureEval(RUN_IDS.baseEval);
     const other = { ...base, adapter: 'runs/x', tasks: { boolq: base.tasks.boolq } };
     const view = collectEvaluation([{ id: 'b', report: other }, { id: 'a', report: base }])!;
-    assert.equal(view.bestAccuracy.boolq, 0);
+    assert.equal(view.bestAccuracy.boolq, undefined, 'both rows tie on boolq');
     assert.equal(view.rows[1].accuracy.piqa, null);
+    assert.equal(view.bestAccuracy.piqa, undefined, 'only one row measured piqa');
     assert.equal(collectEvaluation([]), undefined);
+  });
+
+  it('an evaluation that measured nothing (0 examples, loss 0) never wins best', () => {
+    const base = fixtureEval(RUN_IDS.baseEval);
+    const empty = { ...base, adapter: 'runs/empty', tasks: { boolq: { accuracy: 0, loss: 0, examples: 0, correct: 0 } }, average: { accuracy: 0, loss: 0, examples: 0, correct: 0 } };
+    const view = collectEvaluation([{ id: 'e', report: empty }, { id: 'a', report: base }, { id: 't', report: fixtureEval(RUN_IDS.tunedEval) }])!;
+    const emptyRow = view.rows.findIndex((r) => r.runId === 'e');
+    assert.deepEqual([view.rows[emptyRow].loss.boolq, view.rows[emptyRow].loss.average, view.rows[emptyRow].accuracy.average], [null, null, null]);
+    for (const column of [...TASKS, 'average']) {
+      assert.notEqual(view.bestLoss[column], emptyRow, column);
+      assert.notEqual(view.bestAccuracy[column], emptyRow, column);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // The top: experiment, job buttons (disabled when untrusted), running jobs with Cancel, notes and notices.
-import type { ActiveJobView, DashboardSnapshot, JobCommandKind, RunRowView } from '../../../src/protocol/webview';
+import type { ActiveJobView, DashboardSnapshot, JobCommandKind } from '../../../src/protocol/webview';
 import { byId, custom, el, replaceChildren } from '../dom';
 import { post } from '../vscodeApi';
 
@@ -51,16 +51,4 @@ export function showNotice(level: 'info' | 'warning' | 'error', message: string)
   notice.textContent = message;
   window.clearTimeout(noticeTimer);
   noticeTimer = window.setTimeout(() => { notice.textContent = ''; notice.className = ''; }, 10_000);
-}
-
-export function runsSection(): HTMLElement {
-  return el('section', { id: 'section-runs', class: 'section' }, el('h2', {}, 'Runs'), el('div', { class: 'table-box' }, el('table', { id: 'runs-table' })));
-}
-
-export function renderRuns(runs: readonly RunRowView[]): void {
-  byId('section-runs').classList.toggle('is-empty', runs.length === 0);
-  const head = el('thead', {}, el('tr', {}, ...['Kind', 'Status', 'Result', 'Started', 'Run'].map((h) => el('th', {}, h))));
-  const rows = runs.map((r) => el('tr', { class: `status-${r.status}`, ...(r.error ? { title: r.error } : {}) },
-    el('td', {}, r.kind), el('td', {}, r.status), el('td', {}, r.keyFigure ?? ''), el('td', {}, new Date(r.startedAt).toLocaleString()), el('td', { class: 'mono' }, r.id)));
-  replaceChildren(byId('runs-table'), head, el('tbody', {}, ...rows));
 }

@@ -16,6 +16,9 @@ export function checkTasks(raw: unknown, facts: ExperimentFacts): ExperimentProb
     if (first === undefined) seen.set(task.name, i);
     else out.push(problem('duplicate-task', 'error', ['tasks', i, 'name'], `tasks[${i}].name "${task.name}" repeats tasks[${first}].name; task names must be unique — rename one.`));
   });
+  if (tasks.length > 0 && !tasks.some((t: unknown) => isObject(t) && typeof t.test === 'string' && t.test !== '')) {
+    out.push(problem('no-test-data', 'info', ['tasks'], 'No task has a test file (tasks[].test), so Evaluate has nothing to measure and will refuse; add "test": "<held-out data file>" to a task.', 'key'));
+  }
   return out;
 }
 
