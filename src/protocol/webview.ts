@@ -46,13 +46,13 @@ export interface ActiveJobView {
   etaSeconds?: number;
 }
 
-/** Layers (rows) × module types (columns); `shade` is 0..1 for the colour, `values` what the tooltip shows. */
+/** Layers (rows) × module types (columns); the colour of a cell comes from its value on the scale of heatmapScale.ts. */
 export interface HeatmapView {
   title: string;
   layers: number[];
   types: string[];
+  /** null: the module was not measured (no colour, never an extreme). */
   values: (number | null)[][];
-  shade: (number | null)[][];
 }
 
 export interface SensitivityView {

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exportAdapter } from '../core/jobs/exportAdapter';
+import { runDisplayName } from '../core/jobs/runManagement';
 import { isRunNode } from '../views/nodes';
 import { optionsOf, pickExperiment } from './experimentPick';
+import { chooseExportFolder, confirmOverwrite } from './exportDestination';
 import type { RunEntry } from './runListing';
 import type { RunServices } from './services';
 
@@ -55,12 +57,10 @@ async function trainingRunFor(services: RunServices, arg: unknown): Promise<stri
 export async function exportAdapterCommand(services: RunServices, arg: unknown): Promise<string[] | undefined> {
   const runDir = await trainingRunFor(services, arg);
   if (!runDir) return undefined;
-  let outDir = optionsOf<{ outDir: string }>(arg).outDir;
-  if (!outDir) {
-    const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Export the adapter here', defaultUri: vscode.Uri.file(path.dirname(path.dirname(runDir))) });
-    outDir = chosen?.[0]?.fsPath;
-  }
-  if (!outDir) return undefined;
+  const options = optionsOf<{ outDir: string; overwrite: boolean }>(arg);
+  const runName = isRunNode(arg) ? runDisplayName(arg.entry.record) : path.basename(runDir);
+  const outDir = options.outDir ?? (await chooseExportFolder(runDir, runName));
+  if (!outDir || !(await confirmOverwrite(outDir, options.overwrite))) return undefined;
   try {
     const written = exportAdapter(runDir, outDir);
     void vscode.window.showInformationMessage(`LoRA-SMoE: exported ${written.map((f) => path.basename(f)).join(', ')} to ${outDir}.`);

@@ -4,21 +4,39 @@ import * as vscode from 'vscode';
 import type { JobManager } from '../runs/jobManager';
 import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
-import { listArtifacts, primaryFileOf } from '../runs/runListing';
+import { listArtifacts, primaryFileOf, type RunEntry } from '../runs/runListing';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, RunNode } from './nodes';
 import { collectRunItem, type RunItemView } from './runItem';
+import { Throttle } from './throttle';
+
+const WHOLE_TREE_MS = 700;
+const PROGRESS_ROW_MS = 300;
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private readonly store: RunStore;
+  private readonly progress: { dispose(): void };
+  /** The RunNode objects handed to VS Code, by run folder: refreshing one row needs the same object. */
+  private readonly runNodes = new Map<string, RunNode>();
+  /**
+   * Every refresh re-creates the rows' inline buttons, and a click whose press and release straddle one is lost
+   * (Cancel on a running run took several tries): whole-tree refreshes and progress rows are spaced out.
+   */
+  private readonly whole = new Throttle<undefined>(WHOLE_TREE_MS, () => this.changed.fire(undefined));
+  private readonly rows = new Throttle<RunNode>(PROGRESS_ROW_MS, (node) => this.changed.fire(node));
 
   constructor(model: WorkspaceModel, private readonly jobs: JobManager) {
     this.store = model.runs;
     this.subscription = model.onDidChange((change) => {
-      if (change.experiments || change.runs) this.changed.fire(undefined);
+      if (change.experiments || change.runs) this.whole.request(undefined);
+    });
+    // A job's progress refreshes its own row, as often as the notification shows it, without re-reading every run.
+    this.progress = jobs.onEvent((e) => {
+      const node = e.type === 'progress' && e.job.runDir ? this.runNodes.get(path.resolve(e.job.runDir)) : undefined;
+      if (node) this.rows.request(node);
     });
   }
 
@@ -26,7 +44,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (!node) return (await this.store.experiments()).map((file): ExperimentNode => ({ type: 'experiment', file }));
     switch (node.type) {
       case 'experiment':
-        return [...this.pendingJobs(node.file), ...this.store.runsOf(node.file).map((entry): RunNode => ({ type: 'run', experimentFile: node.file, entry }))];
+        return [...this.pendingJobs(node.file), ...this.store.runsOf(node.file).map((entry) => this.runNode(node.file, entry))];
       case 'run':
         return artifactNodes(node.entry.dir);
       case 'artifact':
@@ -59,7 +77,22 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   dispose(): void {
     this.subscription.dispose();
+    this.progress.dispose();
+    this.whole.dispose();
+    this.rows.dispose();
     this.changed.dispose();
+  }
+
+  private runNode(experimentFile: string, entry: RunEntry): RunNode {
+    const key = path.resolve(entry.dir);
+    const known = this.runNodes.get(key);
+    if (known && known.experimentFile === experimentFile) {
+      known.entry = entry;
+      return known;
+    }
+    const node: RunNode = { type: 'run', experimentFile, entry };
+    this.runNodes.set(key, node);
+    return node;
   }
 
   private pendingJobs(file: string): JobNode[] {

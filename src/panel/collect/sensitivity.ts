@@ -14,9 +14,7 @@ export function collectHeatmap(title: string, values: ReadonlyMap<string, number
   const types = MODULE_TYPES.filter((t) => parsed.some((p) => p.type === t));
   const grid: (number | null)[][] = layers.map(() => types.map(() => null));
   for (const p of parsed) grid[layers.indexOf(p.layer)][types.indexOf(p.type)] = p.value;
-  const max = Math.max(0, ...parsed.map((p) => p.value).filter(Number.isFinite));
-  const shade = grid.map((row) => row.map((v) => (v === null || !Number.isFinite(v) ? null : max > 0 ? Math.max(0, v) / max : 0)));
-  return { title, layers, types: [...types], values: grid, shade };
+  return { title, layers, types: [...types], values: grid.map((row) => row.map((v) => (v !== null && Number.isFinite(v) ? v : null))) };
 }
 
 export function collectSensitivity(table: SensitivityTable, source: string): SensitivityView {

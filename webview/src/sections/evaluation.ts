@@ -7,7 +7,7 @@ const AVERAGE = 'average';
 export function evaluationSection(): HTMLElement {
   return el('section', { id: 'section-evaluation', class: 'section' },
     el('h2', {}, 'Evaluation'),
-    el('p', { class: 'caption' }, 'Accuracy: greedy generation, first answer match. Loss: mean token loss on the held-out examples. Best per column in bold.'),
+    el('p', { class: 'caption' }, 'Accuracy: greedy generation, first answer match. Loss: mean token loss on the held-out examples. Best per column in bold (none where all rows tie); — where a run measured nothing.'),
     el('div', { class: 'table-box' }, el('table', { id: 'evaluation-table' })),
     el('p', { class: 'empty' }, 'No evaluation yet: run "Evaluate" on the base model and on trained adapters.'),
   );
@@ -25,10 +25,18 @@ function isBest(view: EvaluationView, pick: (row: EvaluationRowView) => number |
   return bestRow !== undefined && value !== null && value === pick(view.rows[bestRow]);
 }
 
+/** The average first, then the tasks: the key figures stay in view at narrow widths (the model column is sticky). */
+const columnsOf = (view: EvaluationView) => [AVERAGE, ...view.tasks];
+
+function modelCell(r: EvaluationRowView): HTMLTableCellElement {
+  const [model, evaluation] = r.label.split(' · ');
+  return el('th', { scope: 'row', class: 'model', title: r.label }, el('span', { class: 'model-name' }, model), evaluation ? el('span', { class: 'model-run' }, evaluation) : undefined);
+}
+
 function row(view: EvaluationView, r: EvaluationRowView): HTMLTableRowElement {
-  const columns = [...view.tasks, AVERAGE];
+  const columns = columnsOf(view);
   return el('tr', { class: r.base ? 'base' : '' },
-    el('th', { scope: 'row', title: r.runId }, r.label),
+    modelCell(r),
     ...columns.map((c) => cell(r.accuracy[c], isBest(view, (x) => x.accuracy[c], view.bestAccuracy[c], r.accuracy[c]), percent)),
     ...columns.map((c) => cell(r.loss[c], isBest(view, (x) => x.loss[c], view.bestLoss[c], r.loss[c]), lossText)),
   );
@@ -37,9 +45,9 @@ function row(view: EvaluationView, r: EvaluationRowView): HTMLTableRowElement {
 export function renderEvaluation(view: EvaluationView | undefined): void {
   byId('section-evaluation').classList.toggle('is-empty', !view);
   if (!view) return;
-  const columns = [...view.tasks, AVERAGE];
+  const columns = columnsOf(view);
   const head = el('thead', {},
-    el('tr', {}, el('th', { rowspan: '2' }, 'Model'), el('th', { colspan: String(columns.length) }, 'Accuracy'), el('th', { colspan: String(columns.length) }, 'Loss')),
+    el('tr', {}, el('th', { rowspan: '2', class: 'model' }, 'Model'), el('th', { colspan: String(columns.length) }, 'Accuracy'), el('th', { colspan: String(columns.length) }, 'Loss')),
     el('tr', {}, ...columns.map((c) => el('th', {}, c)), ...columns.map((c) => el('th', {}, c))),
   );
   replaceChildren(byId('evaluation-table'), head, el('tbody', {}, ...view.rows.map((r) => row(view, r))));
