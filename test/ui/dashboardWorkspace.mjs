@@ -8,9 +8,9 @@ import { repoRoot } from '../harness/paths.mjs';
 const FIXTURE = path.join(repoRoot, 'test', 'fixtures', 'runs', 'workspace');
 const SHAPES = { q_proj: [32, 32], k_proj: [16, 32], v_proj: [16, 32], o_proj: [32, 32], gate_proj: [88, 32], up_proj: [88, 32], down_proj: [32, 88] };
 
-/** Returns the experiment file (dashboard.smoe.json) in `<root>/dashboard-ui`. */
-export function writeDashboardWorkspace(root) {
-  const dir = path.join(root, 'dashboard-ui');
+/** Returns the experiment file (dashboard.smoe.json) in `<root>/<folder>`. */
+export function writeDashboardWorkspace(root, folder = 'dashboard-ui') {
+  const dir = path.join(root, folder);
   fs.cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !src.startsWith(path.join(FIXTURE, 'runs')) });
   fs.cpSync(path.join(FIXTURE, 'runs'), path.join(dir, '.smoe', 'runs'), { recursive: true });
   const tensors = { 'model.embed_tokens.weight': [64, 32], 'model.norm.weight': [32], 'lm_head.weight': [64, 32] };

@@ -151,7 +151,7 @@ describe('the dashboard', function () {
     assert.strictEqual(after.lastSnapshot?.runs, 2);
   });
 
-  it('drops invalid messages, answers what-if requests and applies an allocation as one undoable edit of `experts`', async () => {
+  it('drops invalid messages, answers what-if requests and applies the map with its strategy, budget, percentile and scope as one undoable edit', async () => {
     const ws = copyDashboardWorkspace(uniqueDir('dashboard-apply'));
     const document = await vscode.workspace.openTextDocument(ws.experimentFile);
     await vscode.commands.executeCommand('smoe.openDashboard', vscode.Uri.file(ws.experimentFile));
@@ -159,21 +159,23 @@ describe('the dashboard', function () {
     const deliver = (message: unknown) => hook<boolean>('deliver', { file: ws.experimentFile, message });
     assert.ok(await deliver({ type: 'applyAllocation', choice: { strategy: 'magic' } }));
     await waitForExchange(ws.experimentFile, (l) => l.received.includes('invalid'));
-    const choice = { strategy: 'vote', budgetKind: 'experts', budgetValue: 10, percentile: 50, scope: 'pooled' };
+    const choice = { strategy: 'vote', budgetKind: 'experts', budgetValue: 10, percentile: 40, scope: 'per-type' };
     await deliver({ type: 'whatIf', requestId: 7, choice });
     await waitForExchange(ws.experimentFile, (l) => l.sent.includes('whatIfResult'));
     const before = document.getText();
     await deliver({ type: 'applyAllocation', choice });
     await waitForExchange(ws.experimentFile, (l) => l.sent.includes('notice'));
-    const experts = (JSON.parse(document.getText()) as { experts: Record<string, number> }).experts;
-    assert.strictEqual(Object.values(experts).reduce((a, b) => a + b, 0), 10);
+    const value = JSON.parse(document.getText()) as { experts: Record<string, number>; budget: { kind: string; value: number }; allocation: { strategy: string; percentile: number; scope: string } };
+    assert.strictEqual(Object.values(value.experts).reduce((a, b) => a + b, 0), 10);
+    assert.deepStrictEqual([value.budget.kind, value.budget.value], ['experts', 10]);
+    assert.deepStrictEqual([value.allocation.strategy, value.allocation.percentile, value.allocation.scope], ['vote', 40, 'per-type']);
     const after = document.getText();
-    const start = before.indexOf('"experts": ');
-    assert.strictEqual(after.slice(0, start), before.slice(0, start), 'text before the map changed');
+    const start = before.indexOf('"budget": ');
+    assert.strictEqual(after.slice(0, start), before.slice(0, start), 'text before the budget changed');
     assert.ok(after.endsWith(before.slice(before.indexOf('"training"'))), 'text after the map changed');
     await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('undo');
-    assert.strictEqual(document.getText(), before);
+    assert.strictEqual(document.getText(), before, 'one undo restores the map and the settings');
     await vscode.workspace.save(document.uri);
   });
 

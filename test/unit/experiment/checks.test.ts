@@ -60,6 +60,15 @@ describe('checkExperiment', () => {
     assert.deepEqual(problems.filter((p) => p.code === 'task-file-missing').map((p) => [p.severity, p.path]), [['warning', ['tasks', 0, 'test']]]);
   });
 
+  it('says beforehand (info) that Evaluate will refuse when no task has a test file', () => {
+    assert.ok(!check(GOOD_EXPERIMENT).some((p) => p.code === 'no-test-data'));
+    const noTests = GOOD_EXPERIMENT.replace(/,\s*"test":\s*"[^"]*"/g, '');
+    assert.notEqual(noTests, GOOD_EXPERIMENT);
+    const problems = check(noTests).filter((p) => p.code === 'no-test-data');
+    assert.deepEqual(problems.map((p) => [p.severity, p.path]), [['info', ['tasks']]]);
+    assert.match(problems[0].message, /tasks\[\]\.test.*Evaluate.*refuse/);
+  });
+
   it('skips module-name checks while the model is not known, and still checks counts and budget', () => {
     const problems = check(BROKEN_WITH_MODEL, factsWith(['model', 'data/boolq/train.json'], { model: undefined }));
     assert.ok(!problems.some((p) => p.code === 'unknown-module'));

@@ -4,6 +4,7 @@ import { inlineExpertMap, isObject, numberOr, sectionOf } from '../lenient';
 import { problem, type ExperimentProblem } from '../problems';
 import type { ExpertMap } from '../types';
 import type { JsonPath } from '../validate';
+import { closestName } from './closestName';
 
 const DEFAULT_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj'];
 
@@ -39,11 +40,14 @@ function checkModuleNames(raw: unknown, subject: MapUnderCheck, facts: Experimen
   const out: ExperimentProblem[] = [];
   for (const name of Object.keys(subject.map)) {
     const where = subject.entryPath(name);
+    const parsed = parseModuleName(name);
     if (known && !known.has(name)) {
-      out.push(problem('unknown-module', 'error', where, `"${name}" is not a module of the model at model.path; remove it (quick fix) or correct the name (model.layers.N.self_attn.q_proj style).`, 'key'));
+      // A well-formed name with a layer the model lacks is not a typo: the nearest name would be another layer's.
+      const near = parsed ? undefined : closestName(name, known);
+      const fix = near ? `did you mean "${near}"? Correct the name or remove it (quick fix)` : 'remove it (quick fix) or correct the name (model.layers.N.self_attn.q_proj style)';
+      out.push(problem('unknown-module', 'error', where, `"${name}" is not a module of the model at model.path; ${fix}.`, 'key'));
       continue;
     }
-    const parsed = parseModuleName(name);
     if (parsed && !targetTypes.has(parsed.type)) {
       out.push(problem('module-not-targeted', 'warning', where, `"${name}" is a ${parsed.type} module, which adapter.targetModules does not list; add "${parsed.type}" there or remove the entry.`, 'key'));
     }
