@@ -7,6 +7,7 @@ import { editorCommands, type EditorCommandId } from './commands';
 import { ExperimentDiagnostics } from './diagnostics';
 import { EXPERIMENT_SELECTOR, FLAT_MAP_SELECTOR } from './documents';
 import { FlatMapCodeLensProvider } from './flatMapLens';
+import { PathCompletionProvider } from './pathCompletion';
 
 /** Experiment files in the editor: diagnostics, quick fixes, CodeLens (also in flat expert maps) and commands. */
 export function registerEditorFeatures(context: vscode.ExtensionContext, model: WorkspaceModel): CommandHandlers<EditorCommandId> {
@@ -19,6 +20,7 @@ export function registerEditorFeatures(context: vscode.ExtensionContext, model: 
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     vscode.languages.registerCodeLensProvider(FLAT_MAP_SELECTOR, flatLenses),
     vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new ExperimentCodeActionProvider(model.analyzer), ExperimentCodeActionProvider.metadata),
+    vscode.languages.registerCompletionItemProvider(EXPERIMENT_SELECTOR, new PathCompletionProvider(), '/', '"'),
   );
   return editorCommands(model.analyzer);
 }

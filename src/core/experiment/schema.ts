@@ -21,6 +21,8 @@ export interface SchemaNode {
   oneOf?: SchemaNode[];
   default?: unknown;
   description?: string;
+  /** The same text for VS Code's hovers, rendered as markdown (`code` shows as code, not as backticks). */
+  markdownDescription?: string;
 }
 
 /** The shipped experiment schema: the single source of truth for fields, defaults and limits. */

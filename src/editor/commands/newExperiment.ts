@@ -35,15 +35,39 @@ async function askModel(defaultUri: vscode.Uri | undefined): Promise<string | un
   return picked?.[0]?.fsPath;
 }
 
-async function askTasks(defaultUri: vscode.Uri | undefined): Promise<string[] | undefined> {
+async function pickTaskFiles(round: number, defaultUri: vscode.Uri | undefined): Promise<string[]> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Training data, one file per task (LLM-Adapters JSON/JSONL)',
+    title: round === 0 ? 'Training data, one file per task (LLM-Adapters JSON/JSONL)' : `Training data of task ${round + 1}`,
     canSelectMany: true,
     filters: { 'Task data': ['json', 'jsonl'] },
     defaultUri,
     openLabel: 'Use as tasks',
   });
-  return picked && picked.length > 0 ? picked.map((u) => u.fsPath) : undefined;
+  return (picked ?? []).map((u) => u.fsPath);
+}
+
+async function askAnother(files: readonly string[]): Promise<boolean | undefined> {
+  const items = [
+    { label: '$(check) Done', description: `${files.length} task(s): ${files.map((f) => path.basename(f)).join(', ')}`, more: false },
+    { label: '$(add) Add another task…', description: '', more: true },
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'New Experiment: tasks', placeHolder: 'Add another task?', ignoreFocusOut: true }))?.more;
+}
+
+/**
+ * Task files, one dialog per round: pickers that cannot multi-select (code-server's simple dialog) still reach several
+ * tasks through "Add another task?".
+ */
+async function askTasks(defaultUri: vscode.Uri | undefined): Promise<string[] | undefined> {
+  const files: string[] = [];
+  for (let round = 0; ; round++) {
+    const last = files.at(-1);
+    for (const file of await pickTaskFiles(round, last ? vscode.Uri.file(path.dirname(last)) : defaultUri)) if (!files.includes(file)) files.push(file);
+    if (files.length === 0) return undefined;
+    const more = await askAnother(files);
+    if (more === undefined) return undefined;
+    if (!more) return files;
+  }
 }
 
 async function askTarget(folder: string, suggested: string): Promise<string | undefined> {
