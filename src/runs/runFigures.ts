@@ -59,6 +59,8 @@ function lastTrainStep(events: readonly RunEvent[]): { step: number; loss: numbe
 
 function averageAccuracy(entry: RunEntry, events: readonly RunEvent[]): number | undefined {
   const report = readRunJson<EvalReport>(entry.dir, 'eval.json');
+  // An evaluation that measured nothing has no accuracy to show (not 0 %).
+  if (report && report.average?.examples === 0) return undefined;
   const fromReport = numberIn(report?.average?.accuracy);
   if (fromReport !== undefined) return fromReport;
   const tasks = events.filter((e): e is Extract<RunEvent, { type: 'eval-task' }> => e.event === 'metric' && e.type === 'eval-task');

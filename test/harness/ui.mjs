@@ -33,7 +33,9 @@ export async function runUiTier() {
       SMOE_UI_EXTENSIONS_DIR: sandbox.dirs.extensions,
       SMOE_UI_RESULTS: artifacts,
     };
-    const files = findFiles(path.join(repoRoot, 'test', 'ui'), ['.test.mjs']);
+    // SMOE_UI_ONLY=<part of a file name> runs the matching UI test files only (while iterating on one).
+    const only = process.env.SMOE_UI_ONLY;
+    const files = findFiles(path.join(repoRoot, 'test', 'ui'), ['.test.mjs']).filter((file) => !only || path.basename(file).includes(only));
     return await runNodeTests(files, { env, tapFile: path.join(artifacts, 'results.tap') });
   } finally {
     await server?.stop();

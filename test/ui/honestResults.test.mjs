@@ -74,7 +74,10 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
   uiTest('evaluate-refused-without-tests', () => workbench, async ({ page }) => {
     await quickOpen(page, 'fixture.smoe.json');
     await page.locator('.part.editor .tab.active').filter({ hasText: 'fixture.smoe.json' }).waitFor({ state: 'visible' });
-    await runCommandFromPalette(page, 'LoRA-SMoE: Evaluate', { timeout: 60_000 });
+    // The editor's own way in: the Evaluate CodeLens above the model.
+    const lens = page.locator('.part.editor .codelens-decoration a').filter({ hasText: /^Evaluate$/ });
+    await lens.first().waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.first().click();
     const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'nothing to evaluate' });
     await toast.first().waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await toast.first().innerText(), /fixture\.smoe\.json: nothing to evaluate.*tasks\[\]\.test/s);
@@ -99,6 +102,10 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
     assert.ok((await emptyRow.locator('td').allInnerTexts()).every((t) => t.trim() === '—'), 'empty cells show —, not 0');
     await frame.locator('#section-evaluation').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('honest-evaluation-900x700-light') });
+    await frame.locator('#section-runs').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('honest-runs-900x700-light') });
+    await frame.locator('#section-sensitivity').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('honest-heatmap-900x700-light') });
   });
 
   uiTest('whatif-apply-writes-settings-one-undo', () => workbench, async ({ page }) => {
@@ -125,8 +132,12 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
   });
 
   uiTest('heatmap-legend-matches-cells-dark', () => workbench, async ({ page }) => {
-    setTheme(THEMES.dark);
-    await page.locator('body.vs-dark, .monaco-workbench.vs-dark').first().waitFor({ state: 'attached', timeout: 30_000 });
+    await runCommandFromPalette(page, 'Preferences: Color Theme');
+    const widget = page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible' });
+    await widget.locator('input').fill('Dark Modern');
+    await widget.locator('.monaco-list-row[aria-label^="Dark Modern"]').first().click();
+    await page.locator('.monaco-workbench.vs-dark').first().waitFor({ state: 'attached', timeout: 30_000 });
     await page.locator('.part.editor .tab').filter({ hasText: 'Dashboard: dashboard.smoe.json' }).first().click();
     frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await frame.locator('#sensitivity-legend[aria-label]').waitFor({ state: 'attached', timeout: 30_000 });
