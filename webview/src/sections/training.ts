@@ -7,6 +7,8 @@ import { seriesColour, themeColours, withAlpha } from '../theme';
 import { post } from '../vscodeApi';
 
 const ROUTER_MODULES_SHOWN = 48;
+/** Compared runs take hues the theme's chart colours (the run and its tasks) do not use, so no line is mistaken for a task. */
+const COMPARE_COLOURS = ['#e377c2', '#17becf', '#8c564b', '#bcbd22', '#9edae5', '#7f7f7f'];
 
 function chartBox(id: string, title: string, tall = false): HTMLElement {
   return el('figure', { class: tall ? 'chart tall' : 'chart' }, el('figcaption', {}, title), el('canvas', { id, 'aria-label': title }));
@@ -43,7 +45,7 @@ function lineChart(datasets: { label: string; data: Points; colour: string; widt
 function drawLossChart(view: TrainingView): void {
   const colours = themeColours();
   const tasks = Object.entries(view.taskLoss).map(([task, loss], i) => ({ label: task, data: points(view.steps, loss), colour: withAlpha(seriesColour(colours, i + 1), 0.8), width: 1 }));
-  const others = view.compare.map((c, i) => ({ label: `total ${c.runId}`, data: points(c.steps, c.loss), colour: seriesColour(colours, i + tasks.length + 1), width: 1.5, dash: [5, 3] }));
+  const others = view.compare.map((c, i) => ({ label: `total ${c.runId}`, data: points(c.steps, c.loss), colour: COMPARE_COLOURS[i % COMPARE_COLOURS.length], width: 2, dash: [6, 3] }));
   drawChart(byId<HTMLCanvasElement>('training-loss'), lineChart([{ label: `total ${view.runId}`, data: points(view.steps, view.loss), colour: seriesColour(colours, 0), width: 2.5 }, ...tasks, ...others], 'loss'));
 }
 
