@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
-import { openWorkbench, runCommandFromPalette, screenshotPath, ui, uiTest } from './workbench.mjs';
+import { openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, ui, uiTest } from './workbench.mjs';
 
 const FOLDER = 'honest-ui';
 const EMPTY_EVAL = '20260301-130000-evaluate';
@@ -27,17 +27,6 @@ function setTheme(name) {
   const file = path.join(ui.sandbox, 'user-data', 'User', 'settings.json');
   const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
   fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': name }, null, 2));
-}
-
-async function quickOpen(page, fileName) {
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await widget.waitFor({ state: 'visible' });
-  await widget.locator('input').fill(fileName);
-  const row = widget.locator('.monaco-list-row').filter({ hasText: fileName });
-  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
-  await row.first().click();
-  await widget.waitFor({ state: 'hidden' });
 }
 
 /** Colours of the max and min cells and of the legend's two ends, read back from the canvases. */
