@@ -111,6 +111,18 @@ describe('collectSnapshot', () => {
     assert.equal(snapshot.training?.compare.length, 1);
   });
 
+  it('run rows carry the label, note, key parameters, overrides and the one date format', () => {
+    const labelled = runs.map((r) => (r.entry.id === RUN_IDS.train
+      ? { ...r, entry: { ...r.entry, record: { ...r.entry.record, label: 'lr sweep', note: 'seed 7', overrides: { learningRate: 0.01 } } } }
+      : r));
+    const rows = collectSnapshot({ ...base, runs: labelled }).runs;
+    const train = rows.find((r) => r.id === RUN_IDS.train)!;
+    assert.deepEqual([train.label, train.note, train.overrides], ['lr sweep', 'seed 7', 'lr 0.01']);
+    assert.equal(train.params, 'maxSteps 60');
+    assert.match(train.started, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    assert.equal(rows.find((r) => r.id === RUN_IDS.baseEval)?.params, undefined, 'an old evaluation without its config has no parameters');
+  });
+
   it('notes the missing training and evaluation runs', () => {
     const snapshot = collectSnapshot({ ...base, runs: runs.filter((r) => r.entry.record.kind === 'probe') });
     assert.equal(snapshot.notes.length, 2);
