@@ -100,6 +100,7 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
   uiTest('whatif-apply-writes-settings-one-undo', () => workbench, async ({ page }) => {
     const original = fs.readFileSync(experimentFile, 'utf8');
     await frame.locator('#section-whatif').scrollIntoViewIfNeeded();
+    for (const name of ['Budget value', 'Percentile p']) assert.equal(await frame.getByRole('textbox', { name }).count(), 1, `no text field labelled "${name}"`);
     await frame.locator('#whatif-scope').evaluate((el) => { el.value = 'per-type'; el.dispatchEvent(new Event('change')); });
     await frame.locator('#whatif-percentile input').fill('40');
     await frame.locator('#whatif-budget input').fill('10');
