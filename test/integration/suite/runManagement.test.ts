@@ -41,7 +41,7 @@ describe('run management', function () {
   });
 
   it('Resume continues a cancelled training run in the same folder up to its maxSteps', async () => {
-    const jobId = await start('smoe.trainWith', { uri: vscode.Uri.file(file), overrides: { maxSteps: 40 } });
+    const jobId = await start('smoe.trainWith', { uri: vscode.Uri.file(file), overrides: { maxSteps: 200 } });
     const running = await pollAsync(async () => {
       const j = await job(jobId);
       return j?.runDir && (j.progress?.done ?? 0) >= 5 ? j : undefined;
@@ -52,13 +52,13 @@ describe('run management', function () {
     const runDir = running.runDir!;
     await waitForRunItem(file, (i) => i.contextValue === 'smoe.run.cancelled.train', 'the cancelled run');
     const stoppedAt = Math.max(...trainSteps(runDir));
-    assert.ok(stoppedAt < 40, `stopped at step ${stoppedAt}`);
+    assert.ok(stoppedAt < 200, `stopped at step ${stoppedAt}`);
 
     const resumed = await waitJob(await start('smoe.resumeRun', { runDir }));
     assert.strictEqual(resumed.status, 'succeeded', JSON.stringify(resumed));
     assert.strictEqual(path.resolve(resumed.runDir!), path.resolve(runDir), 'a resume writes into the same run folder');
     assert.strictEqual(readRunRecord(runDir)?.status, 'succeeded');
-    assert.strictEqual(Math.max(...trainSteps(runDir)), 40);
+    assert.strictEqual(Math.max(...trainSteps(runDir)), 200);
     assert.ok(fs.existsSync(path.join(runDir, 'adapter_config.json')));
     assert.strictEqual(await vscode.commands.executeCommand('smoe.resumeRun', { runDir }), undefined, 'a succeeded run is not resumed again');
   });
