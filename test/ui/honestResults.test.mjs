@@ -122,9 +122,13 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
   });
 
   uiTest('heatmap-legend-matches-cells-dark', () => workbench, async ({ page }) => {
-    await runCommandFromPalette(page, 'Preferences: Color Theme');
+    // The palette command opens the theme picker in the same quick input, so it stays visible in between.
     const widget = page.locator('.quick-input-widget');
+    await page.keyboard.press('F1');
     await widget.waitFor({ state: 'visible' });
+    await widget.locator('input').fill('>Preferences: Color Theme');
+    await widget.locator('.monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+    await widget.locator('.monaco-list-row[aria-label^="Light Modern"], .monaco-list-row[aria-label^="Dark Modern"]').first().waitFor({ state: 'visible' });
     await widget.locator('input').fill('Dark Modern');
     await widget.locator('.monaco-list-row[aria-label^="Dark Modern"]').first().click();
     await page.locator('.monaco-workbench.vs-dark').first().waitFor({ state: 'attached', timeout: 30_000 });

@@ -15,10 +15,11 @@ function dropdown(id: string, label: string, values: readonly string[], labels: 
   return el('div', { class: 'field' }, el('label', { for: id }, label), control);
 }
 
+/** The label is the field's own slotted label: a <label for> outside cannot name the input inside its shadow root. */
 function textField(id: string, label: string): HTMLElement {
-  const control = custom('vscode-text-field', { id, size: '8', 'aria-label': label });
+  const control = custom('vscode-text-field', { id, size: '8' }, label);
   control.addEventListener('input', () => schedule());
-  return el('div', { class: 'field' }, el('label', { for: id }, label), control);
+  return el('div', { class: 'field' }, control);
 }
 
 export function whatIfSection(): HTMLElement {
