@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exportAdapter } from '../core/jobs/exportAdapter';
-import { runDisplayName } from '../core/jobs/runManagement';
+import { runDisplayName } from '../core/runFolder/runManagement';
 import { isRunNode } from '../views/nodes';
 import { optionsOf, pickExperiment } from './experimentPick';
 import { chooseExportFolder, confirmOverwrite } from './exportDestination';

@@ -51,6 +51,22 @@ function requireTestData(loaded: LoadedExperiment): void {
   if (message) throw new Error(message);
 }
 
+/** Every task with test examples; one with none is left out (an empty cell, never a 0 that looks best). */
+async function evaluateTasks(loaded: LoadedExperiment, base: BaseModel, inputs: { tasks: TaskInputs[] }, tools: { scorer: LossScorer; generate: (ids: number[]) => Promise<number[]>; ctx: JobContext }): Promise<Record<string, TaskEvaluation>> {
+  const tasks: Record<string, TaskEvaluation> = {};
+  for (const [t, task] of loaded.experiment.tasks.entries()) {
+    const data = inputs.tasks.find((d) => d.name === task.name);
+    if (!task.test || !data) { tools.ctx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
+    const result = await evaluateTask(loaded, base, data, tools);
+    if (result.examples === 0) { tools.ctx.log('warn', `${loaded.file}: tasks[${t}].test of "${task.name}" has no examples; left out of eval.json`); continue; }
+    tasks[task.name] = result;
+    const event = evalTaskEvent(task.name, result);
+    if (event) tools.ctx.metric(event);
+  }
+  if (Object.keys(tasks).length === 0) throw new Error(`${loaded.file}: no test examples to evaluate (every tasks[].test file is empty after filtering); add examples to a test file`);
+  return tasks;
+}
+
 export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   requireTestData(loaded);
@@ -71,18 +87,8 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
     const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
     const generator = await base.createGenerator(adapter, options);
     try {
-      const tasks: Record<string, TaskEvaluation> = {};
-      for (const [t, task] of loaded.experiment.tasks.entries()) {
-        const data = inputs.tasks.find((d) => d.name === task.name);
-        if (!task.test || !data) { jobCtx.log('warn', `${loaded.file}: task "${task.name}" has no test file (tasks[${t}].test); skipped`); continue; }
-        const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), ctx: jobCtx };
-        const result = await evaluateTask(loaded, base, data, tools);
-        if (result.examples === 0) { jobCtx.log('warn', `${loaded.file}: tasks[${t}].test of "${task.name}" has no examples; left out of eval.json`); continue; }
-        tasks[task.name] = result;
-        const event = evalTaskEvent(task.name, tasks[task.name]);
-        if (event) jobCtx.metric(event);
-      }
-      if (Object.keys(tasks).length === 0) throw new Error(`${loaded.file}: no test examples to evaluate (every tasks[].test file is empty after filtering); add examples to a test file`);
+      const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), ctx: jobCtx };
+      const tasks = await evaluateTasks(loaded, base, inputs, tools);
       const report = evalReport(tasks, request.adapterRun ?? null, base.path, maxNewTokens);
       writeFileAtomic(run.file(EVAL_FILE), JSON.stringify(report, null, 2) + '\n');
       jobCtx.artifact({ name: EVAL_FILE, path: run.file(EVAL_FILE) });

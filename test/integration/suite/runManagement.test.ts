@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { readRunEvents, readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { activatedExtension } from './manifest';
 import { hook, job, jobs, pollAsync, realExperiment, treeRuns, waitForRunItem, waitJob } from './runsFixture';
 

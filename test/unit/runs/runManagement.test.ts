@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { silentReporter } from '../../../src/core/jobs/context';
-import { runJobRequest } from '../../../src/core/jobs/dispatch';
+import { silentReporter } from '../../../src/core/runFolder/context';
+import { runJobRequest } from '../../../src/core/dispatch/dispatch';
 import { trainingOverridesOf } from '../../../src/core/jobs/requests';
-import { annotateRun, deleteRun, runDisplayName } from '../../../src/core/jobs/runManagement';
-import { readRunRecord, RunFolder } from '../../../src/core/jobs/runFolder';
+import { annotateRun, deleteRun, runDisplayName } from '../../../src/core/runFolder/runManagement';
+import { readRunRecord, RunFolder } from '../../../src/core/runFolder/runFolder';
 import { nothingToEvaluate } from '../../../src/core/train/evalReport';
 
 const tempRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-runs-'));
