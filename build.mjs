@@ -38,6 +38,9 @@ const builds = [
 if (!production) {
   builds.push({ ...nodeCommon, entryPoints: ['test/bench/main.ts'], outfile: 'dist/bench.js' });
   builds.push({ ...nodeCommon, entryPoints: ['test/gpucheck/main.ts'], outfile: 'dist/gpucheck.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['test/bench/scale/main.ts'], outfile: 'dist/benchScale.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['test/bench/scale/child.ts'], outfile: 'dist/benchScaleChild.js' });
+  builds.push({ ...nodeCommon, entryPoints: ['test/bench/scale/ortMemory.ts'], outfile: 'dist/benchOrtMemory.js' });
 }
 
 // report.html (the demo) inlines chart.js's UMD build; ship it beside the bundles so an installed .vsix has it.

@@ -44,7 +44,7 @@ function stepFlops(experts: Record<string, number>): number {
   return 2 * frozen + 3 * attention + 3 * adapter;
 }
 
-async function matmulPeakGflops(): Promise<number> {
+export async function matmulPeakGflops(): Promise<number> {
   const n = 1024;
   const g = new Graph('peak');
   const a = g.input('a', 'float32', [n, n]);

@@ -20,6 +20,8 @@ export type { RopeLayout, RopeTables } from './layers/rope';
 export { causalMask, groupedQueryAttention, repeatKv, splitHeads } from './layers/attention';
 export type { AttentionOptions, AttentionResult, MaskStyle } from './layers/attention';
 export { crossEntropy } from './layers/crossEntropy';
+export { chunkedCrossEntropy, classifierHeadOf, DEFAULT_VOCAB_CHUNK, registerClassifierHead } from './layers/chunkedCrossEntropy';
+export type { ClassifierHead } from './layers/chunkedCrossEntropy';
 export type { CrossEntropyOptions, CrossEntropyResult } from './layers/crossEntropy';
 
 export { IR_VERSION, OPSET_VERSION } from './onnxSchema';

@@ -7,6 +7,11 @@ import { gradientRuleFor } from './ruleTable';
 export interface GradientOptions {
   /** dLoss/dLoss; defaults to ones (a non-scalar loss is then summed). */
   seed?: Tensor;
+  /**
+   * Backward uses of `Cast(initializer)` (a 16-bit weight up-cast to float32) get their own Cast (default true):
+   * otherwise every layer's float32 copy stays alive from the forward to the backward pass, a whole-model copy.
+   */
+  recastWeights?: boolean;
 }
 
 /**
@@ -25,20 +30,33 @@ export function gradients(g: Graph, loss: Tensor, wrt: readonly Tensor[], option
   const dependsOnWrt = dependentsOf(forwardNodes, wrt);
   const acc = new GradientAccumulator(g, new Set(wrt));
   acc.add(loss, options.seed ?? ones(g, loss));
+  const forwardValue = options.recastWeights === false ? undefined : recaster(g);
   for (let k = forwardNodes.length - 1; k >= 0; k--) {
     const node = forwardNodes[k];
     if (!node.outputs.some((o) => leadsToLoss.has(o))) continue;
     const needs = node.inputs.map((t) => t !== undefined && dependsOnWrt.has(t) && isDifferentiable(t.dtype));
-    if (needs.some(Boolean)) backpropagate(g, node, needs, acc);
+    if (needs.some(Boolean)) backpropagate(g, node, needs, acc, forwardValue);
   }
   return wrt.map((x) => acc.total(x) ?? acc.name(x, g.zerosLike(x)));
 }
 
-function backpropagate(g: Graph, node: Node, needs: boolean[], acc: GradientAccumulator): void {
+/** Backward copies of up-cast initializers, one per forward Cast (see GradientOptions.recastWeights). */
+function recaster(g: Graph): (t: Tensor) => Tensor {
+  const copies = new Map<Tensor, Tensor>();
+  return (t) => {
+    const producer = t.producer;
+    if (producer?.opType !== 'Cast' || producer.inputs[0]?.kind !== 'initializer') return t;
+    let copy = copies.get(t);
+    if (!copy) copies.set(t, (copy = g.cast(producer.inputs[0], t.dtype)));
+    return copy;
+  };
+}
+
+function backpropagate(g: Graph, node: Node, needs: boolean[], acc: GradientAccumulator, forwardValue?: (t: Tensor) => Tensor): void {
   const dOutputs = node.outputs.map((o) => acc.total(o));
   if (dOutputs.every((d) => d === undefined)) return;
   const rule = gradientRuleFor(node.opType, node.name);
-  const grads = g.rootScope(`${node.name}_grad`, () => rule({ g, node, dOutputs, needs }));
+  const grads = g.rootScope(`${node.name}_grad`, () => rule({ g, node, dOutputs, needs, forwardValue }));
   grads.forEach((grad, i) => {
     const input = node.inputs[i];
     if (grad && input && needs[i]) acc.add(input, checked(grad, input, node, i));

@@ -12,7 +12,7 @@ export const NO_GRADIENT: GradientRule = (ctx) => ctx.node.inputs.map(() => unde
 export function inputOf(ctx: GradientContext, i: number): Tensor {
   const t = ctx.node.inputs[i];
   if (!t) throw new Error(`${ctx.node.opType} node ${ctx.node.name}: input ${i} is absent`);
-  return t;
+  return ctx.forwardValue ? ctx.forwardValue(t) : t;
 }
 
 /** Gradient of the (single) output. */

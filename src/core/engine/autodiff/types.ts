@@ -9,6 +9,11 @@ export interface GradientContext {
   dOutputs: readonly (Tensor | undefined)[];
   /** needs[i]: whether input i is on a path from a requested tensor (only those are computed). */
   needs: readonly boolean[];
+  /**
+   * The value of a forward tensor as the backward pass should read it: the tensor itself, or a fresh copy
+   * when it is cheap to recompute (a float32 up-cast of a stored 16-bit weight), so the forward copy dies early.
+   */
+  forwardValue?: (t: Tensor) => Tensor;
 }
 
 /**

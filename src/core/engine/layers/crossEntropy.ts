@@ -3,6 +3,7 @@ import { Graph } from '../graph';
 import { Tensor } from '../ir';
 import { TO_END } from '../opsShape';
 import { logSumExp } from './basic';
+import { chunkedCrossEntropy, classifierHeadOf, DEFAULT_VOCAB_CHUNK } from './chunkedCrossEntropy';
 
 export interface CrossEntropyOptions {
   /** Labels equal to this are not scored (default -100, as Hugging Face). */
@@ -19,6 +20,11 @@ export interface CrossEntropyOptions {
    * at an example's tokens is that of its own loss L_e (the sensitivity probe needs this).
    */
   reduction?: 'mean' | 'sumOfExampleMeans';
+  /**
+   * Logits of a registered classifier head (see registerClassifierHead) are computed this many vocabulary
+   * rows at a time when the vocabulary is larger (default DEFAULT_VOCAB_CHUNK); 'off' always uses whole logits.
+   */
+  vocabChunk?: number | 'off';
 }
 
 export interface CrossEntropyResult {
@@ -34,6 +40,9 @@ export interface CrossEntropyResult {
 
 /** Cross-entropy of logits [batch, T, V] (or [N, V]) against int64 labels [batch, T] (or [N]). */
 export function crossEntropy(g: Graph, logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): CrossEntropyResult {
+  const head = options.vocabChunk === 'off' ? undefined : classifierHeadOf(logits);
+  const chunkRows = typeof options.vocabChunk === 'number' ? options.vocabChunk : DEFAULT_VOCAB_CHUNK;
+  if (head && head.vocabSize > chunkRows) return chunkedCrossEntropy(g, head, labels, { ...options, chunkRows });
   const ignoreIndex = options.ignoreIndex ?? -100;
   let [scoredLogits, targets] = [logits, labels];
   if (options.shift) {

@@ -1,5 +1,5 @@
 // The whole decoder: embedding -> layers -> final norm -> classifier (tied or not), with optional KV cache and padding mask.
-import { crossEntropy, dimOf, linear, positionsFromOffset, rmsNorm, type CrossEntropyOptions, type CrossEntropyResult, type Graph, type Tensor } from '../../engine';
+import { crossEntropy, dimOf, linear, positionsFromOffset, registerClassifierHead, rmsNorm, type CrossEntropyOptions, type CrossEntropyResult, type Graph, type Tensor } from '../../engine';
 import type { ModelConfig } from '../config';
 import { EMBEDDING, FINAL_NORM, LM_HEAD } from '../weights';
 import { decoderLayer, type ProjectionAdapter } from './layer';
@@ -31,7 +31,7 @@ const MASKED = -1e9;
 export function buildDecoder(g: Graph, options: DecoderOptions): DecoderResult {
   const { config, weight } = options;
   if (options.past && options.past.length !== config.numLayers) throw new Error(`past holds ${options.past.length} layers, the model has ${config.numLayers}`);
-  let h = g.gather(weight(EMBEDDING), options.inputIds, 0);
+  let h = weight.gatherRows ? weight.gatherRows(EMBEDDING, options.inputIds) : g.gather(weight(EMBEDDING), options.inputIds, 0);
   const offset = options.past ? dimOf(g, options.past[0].key, 2) : g.scalar(0, 'int64');
   const positions = positionsFromOffset(g, offset, h);
   const additiveMask = options.attentionMask ? paddingBias(g, options.attentionMask) : undefined;
@@ -44,7 +44,12 @@ export function buildDecoder(g: Graph, options: DecoderOptions): DecoderResult {
     presentValues.push(result.presentValue);
   }
   const hidden = rmsNorm(g, h, weight(FINAL_NORM), config.rmsNormEps);
-  const logits = linear(g, hidden, weight(config.tieWordEmbeddings ? EMBEDDING : LM_HEAD));
+  const headName = config.tieWordEmbeddings ? EMBEDDING : LM_HEAD;
+  const logits = linear(g, hidden, weight(headName));
+  const { rows, gatherRows } = weight;
+  if (rows && gatherRows) {
+    registerClassifierHead(logits, { hidden, vocabSize: config.vocabSize, rows: (start, end) => rows(headName, start, end), gatherRows: (ids) => gatherRows(headName, ids) });
+  }
   return { logits, hidden, presentKeys, presentValues };
 }
 

@@ -1,0 +1,87 @@
+// One bench:scale measurement in its own process (so the peak RSS is its own): a probe or a few training steps
+// on a generated checkpoint, through the same core functions the jobs use. Prints one JSON line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/jobs/context';
+import { locateCheckpoint } from '../../../src/core/model/load';
+import { loraMoeConfig } from '../../../src/core/model/adapters/config';
+import { logitsBuilderOf } from '../../../src/core/model/modelAccess';
+import { sessionForModel } from '../../../src/core/model/decoder/sessions';
+import { allModules } from '../../../src/core/model/config';
+import { readDatasetSync, truncateTokenized, type TokenizedRecord } from '../../../src/core/data';
+import { probeToFile } from '../../../src/core/probe/run';
+import { trainInRunFolder } from '../../../src/core/train/trainLoop';
+
+export interface ScaleChildSpec {
+  kind: 'probe' | 'train';
+  modelDir: string;
+  tasks: { name: string; file: string }[];
+  /** Probe: examples per task and per graph run; train: micro-batch. */
+  batch: number;
+  length: number;
+  /** Training steps (the first is not timed). */
+  steps: number;
+  experts: number;
+  threads?: number;
+}
+
+export interface ScaleChildResult {
+  startupSeconds: number;
+  /** Probe: seconds per example; train: seconds per step. */
+  unitSeconds: number;
+  tokensPerSecond?: number;
+  peakRssMiB: number;
+}
+
+const ATTENTION = ['q_proj', 'k_proj', 'v_proj', 'o_proj'] as const;
+const started = performance.now();
+const elapsed = (): number => (performance.now() - started) / 1000;
+
+function context(onMetric: (e: MetricEvent) => void): JobContext {
+  return { ...silentReporter, signal: new AbortController().signal, metric: onMetric, log: (level, m) => process.stderr.write(`[${level}] ${m}\n`) };
+}
+
+async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
+  const batches: { at: number; seconds: number }[] = [];
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-')), 'sensitivity.json');
+  await probeToFile({
+    model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch, seed: 1,
+    maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, engine: { device: 'cpu', intraOpThreads: spec.threads },
+  }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  // The first batch also builds the session: its compute time is taken as the later batches'.
+  const later = batches.slice(spec.batch).map((b) => b.seconds);
+  const unitSeconds = later.length > 0 ? Math.min(...later) : batches[0].seconds;
+  return { startupSeconds: batches[0].at - unitSeconds * spec.batch, unitSeconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
+  const located = locateCheckpoint(spec.modelDir, 'hf');
+  const experts = Object.fromEntries(allModules(located.config).filter((m) => (ATTENTION as readonly string[]).includes(m.type)).map((m) => [m.name, spec.experts]));
+  const tasks = spec.tasks.map((t) => ({ name: t.name, examples: (readDatasetSync(t.file).records as TokenizedRecord[]).map((r) => truncateTokenized(r, spec.length)) }));
+  const steps: { at: number; seconds: number }[] = [];
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-train-'));
+  await trainInRunFolder({
+    runDir, ctx: context((e) => { if (e.type === 'train-step') steps.push({ at: elapsed(), seconds: (spec.batch * spec.length) / e.tokensPerSecond }); }),
+    settings: { maxSteps: spec.steps, microBatchSize: spec.batch, gradientAccumulation: 1, learningRate: 1e-4, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8, warmupSteps: 0, schedule: 'constant', maxGradNorm: 1, maxLength: spec.length, trainOnInputs: false, seed: 1, checkpointEvery: 1_000_000 },
+    config: loraMoeConfig({ style: 'shared-a', rank: 8, alpha: 16, dropout: 0.05, targetModules: [...ATTENTION], topK: 2, balanceLossCoef: 0 }, experts),
+    model: located.config, tasks, weights: tasks.map(() => 1), padId: 0,
+    buildLogits: logitsBuilderOf(located), openSession: (g, o) => sessionForModel(g, located, o), sessionOptions: { device: 'cpu', intraOpThreads: spec.threads },
+  });
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const timed = steps.slice(1).map((s) => s.seconds);
+  const unitSeconds = timed.length > 0 ? Math.min(...timed) : steps[0].seconds;
+  return {
+    startupSeconds: steps[0].at - steps[0].seconds, unitSeconds, tokensPerSecond: (spec.batch * spec.length) / unitSeconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const raw = process.env.SMOE_SCALE_SPEC;
+if (raw) {
+  const spec = JSON.parse(raw) as ScaleChildSpec;
+  (spec.kind === 'probe' ? probe(spec) : train(spec))
+    .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
+    .catch((error: unknown) => { process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; });
+}

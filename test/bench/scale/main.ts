@@ -1,0 +1,94 @@
+// `npm run bench:scale`: paper-scale model shapes (random bf16 weights, generated once into a cache folder outside
+// the repository), each job measured in its own process: peak RSS, predicted peak, startup, speed, GFLOP/s.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseHfConfig } from '../../../src/core/model/hfConfig';
+import type { ModelConfig } from '../../../src/core/model/config';
+import { matmulPeakGflops } from '../train';
+import { ensureCheckpoint, ensureTasks } from './checkpoint';
+import type { ScaleChildResult, ScaleChildSpec } from './child';
+import { predictPeak } from './predict';
+import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
+
+const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N]
+  Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
+  --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Each job runs under flock /tmp/smoe-heavy.lock.`;
+
+interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
+
+const SHAPES: Record<string, ScaleShape> = { '0.5b': QWEN25_05B, '1.5b': QWEN25_15B, '3b': QWEN25_3B };
+const PROBE = { kind: 'probe', batch: 4, length: 128, steps: 0, experts: 0 } as const;
+const TRAIN = { kind: 'train', batch: 2, length: 128, steps: 3, experts: 2 } as const;
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** Matrix FLOPs of a forward pass plus the input-gradient backward pass (no weight gradients of the frozen model). */
+function forwardBackwardFlops(c: ModelConfig, batch: number, seq: number): number {
+  const tokens = batch * seq;
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  const perLayer = c.hiddenSize * (2 * q + 2 * kv) + 3 * c.hiddenSize * c.intermediateSize;
+  const matrices = c.numLayers * perLayer + c.hiddenSize * c.vocabSize;
+  const attention = c.numLayers * 4 * batch * seq * seq * q;
+  return 2 * (2 * tokens * matrices) + 3 * attention;
+}
+
+function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpec['tasks'], threads?: number): ScaleChildResult | string {
+  const spec: ScaleChildSpec = { ...job.spec, modelDir, tasks, threads };
+  const result = spawnSync('flock', ['/tmp/smoe-heavy.lock', process.execPath, child], {
+    env: { ...process.env, SMOE_SCALE_SPEC: JSON.stringify(spec), NODE_PATH: path.join(repoRoot(), 'node_modules') }, encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) return `failed (${result.signal ?? `exit ${result.status}`}): ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`;
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as ScaleChildResult;
+}
+
+function row(job: Job, config: ModelConfig, r: ScaleChildResult | string, predicted: number | undefined, peak: number): string {
+  const what = `${job.shape.name} ${job.spec.kind} ${job.spec.batch}x${job.spec.length}`.padEnd(30);
+  const predictedText = predicted === undefined ? '—' : (predicted / 1024).toFixed(2);
+  if (typeof r === 'string') return `${what} ${'—'.padStart(8)} ${predictedText.padStart(9)}  ${r}`;
+  const flops = forwardBackwardFlops(config, job.spec.batch, job.spec.length) / (job.spec.kind === 'probe' ? job.spec.batch : 1);
+  const gflops = flops / r.unitSeconds / 1e9;
+  const speed = job.spec.kind === 'probe' ? `${r.unitSeconds.toFixed(2)} s/example` : `${(r.tokensPerSecond ?? 0).toFixed(0)} tok/s`;
+  const error = predicted === undefined ? '' : ` (${(100 * (predicted / r.peakRssMiB - 1)).toFixed(0)}%)`;
+  return `${what} ${(r.peakRssMiB / 1024).toFixed(2).padStart(8)} ${(predictedText + error).padStart(9)}  ${r.startupSeconds.toFixed(1).padStart(6)} s  ${speed.padStart(16)}  ${gflops.toFixed(1).padStart(6)} GFLOP/s = ${(100 * gflops / peak).toFixed(0)}% of MatMul peak`;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help')) return void process.stdout.write(`${HELP}\n`);
+  const cache = path.resolve(flag('cache') ?? path.join(repoRoot(), '..', 'cache', 'scale'));
+  const threads = flag('threads') === undefined ? undefined : Number(flag('threads'));
+  const shapes = (flag('shapes') ?? '0.5b,1.5b,3b').split(',').map((s) => SHAPES[s] ?? (() => { throw new Error(`unknown shape ${s}; known: ${Object.keys(SHAPES).join(', ')}`); })());
+  const kinds = (flag('jobs') ?? 'probe,train').split(',');
+  const jobs: Job[] = shapes.flatMap((shape) => [PROBE, TRAIN].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
+  if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1 } });
+  const child = path.join(__dirname, 'benchScaleChild.js');
+  const peak = await matmulPeakGflops();
+  const log = (m: string): void => void process.stdout.write(`${m}\n`);
+  log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; checkpoints in ${cache}; MatMul peak ${peak.toFixed(1)} GFLOP/s`);
+  const lines = [`${'model job batch x length'.padEnd(30)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`];
+  for (const job of jobs) {
+    const modelDir = ensureCheckpoint(cache, job.shape, log);
+    const config = parseHfConfig(job.shape.config, path.join(modelDir, 'config.json'));
+    const tasks = ensureTasks(cache, config.vocabSize, job.spec.kind === 'probe' ? job.spec.batch : 4, job.spec.length);
+    const r = measure(child, job, modelDir, tasks, threads);
+    lines.push(row(job, config, r, predictPeak(modelDir, job.spec), peak));
+    log(lines[lines.length - 1]);
+  }
+  log(`\n${lines.join('\n')}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
