@@ -10,6 +10,9 @@ export {
   clampMap, costingFor, DEFAULT_ADAPTER, fillRemainder, largestFitting, totalExperts, trimToBudget,
   type BudgetContext, type Costing, type Family, type TrimOptions,
 } from './budget';
+export {
+  describeEstimate, estimatePeakMemory, GIB, largestFittingRun, memoryRefusal, type FitSettings, type MemoryEstimate, type MemoryJob, type MemoryJobKind,
+} from './memory';
 export { candidateModules, compareModuleNames, layerCount, orderedExpertMap, stripWeight, tableModules } from './modules';
 export { loraParams, loraParamsPerRank, loraRankEquivalent, mapTrainableParams, moduleTrainableParams, namedModuleParams, shapeOf } from './params';
 export { percentile, percentileOfSorted } from './percentile';

@@ -7,6 +7,7 @@ import { buildDecoder } from '../model/decoder/decoder';
 import { KvCacheGenerator } from '../model/decoder/generator';
 import { sessionForModel, type AdapterInstaller } from '../model/decoder/sessions';
 import { frozenWeights, type ModelWeights } from '../model/decoder/weightSource';
+import { storedWeightBytes } from '../model/load';
 import type { BaseModel, Generator } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import type { LogitsBuilder } from '../train/trainGraph';
@@ -50,6 +51,7 @@ export function baseModelOf(inputs: Pick<LoadedInputs, 'located' | 'tokenizer'>)
     config: located.config,
     path: located.path,
     padId: tokenizer?.padId ?? located.config.eosTokenId,
+    weightBytes: storedWeightBytes(located),
     buildLogits: logitsBuilderOf(located),
     openSession: (g, options) => sessionForModel(g, located, options),
     decode: (ids) => (tokenizer ? tokenizer.decode(ids) : ids.join(' ')),

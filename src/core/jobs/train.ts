@@ -1,7 +1,12 @@
 // The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadExperiment } from '../experiment/load';
+import { memoryRefusal } from '../algo/memory';
+import { mapTrainableParams } from '../algo/params';
+import { checkSlidingWindow } from '../model/config';
+import type { BaseModel } from '../train/baseModel';
+import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
@@ -33,6 +38,15 @@ function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Che
   return { config: record.config, checkpoint: latestCheckpoint(runDir) };
 }
 
+/** Stops before the run folder and the weights when the run outgrows a sliding window or the machine's memory. */
+function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSettings): void {
+  checkSlidingWindow(base.config, training.maxLength, 'training.maxLength');
+  if (base.weightBytes === undefined) return;
+  const job = { kind: 'train' as const, batch: training.microBatchSize, length: training.maxLength, adapterParams: mapTrainableParams(base.config, adapter, adapter.experts) };
+  const refusal = memoryRefusal(base.config, base.weightBytes, job, os.totalmem(), { batch: 'training.microBatchSize', length: 'training.maxLength' });
+  if (refusal) throw new Error(`${base.path}: ${refusal}`);
+}
+
 export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   const resumed = request.resumeRun ? resumeState(request.resumeRun) : undefined;
@@ -43,6 +57,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const training = { ...settings, maxLength: inputs.maxLength };
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
   const config: TrainRunConfig = { adapter, training: settings };
+  checkFits(base, adapter, training);
   const run = request.resumeRun
     ? RunFolder.reopen(request.resumeRun)
     : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) });

@@ -21,6 +21,44 @@ export interface ModelConfig {
   maxPositions: number;
   bosTokenId: number;
   eosTokenId: number;
+  /** Llama 3.1/3.2 frequency scaling (config.json `rope_scaling` with rope_type "llama3"); absent: plain RoPE. */
+  ropeScaling?: Llama3RopeScaling;
+  /** Sliding-window attention width when the checkpoint uses it (config.json `sliding_window`); absent: full attention. */
+  slidingWindow?: number;
+}
+
+export interface Llama3RopeScaling {
+  type: 'llama3';
+  factor: number;
+  lowFreqFactor: number;
+  highFreqFactor: number;
+  originalMaxPositions: number;
+}
+
+/**
+ * RoPE inverse frequencies theta^(-2i/headDim), rescaled as Llama 3 does: long wavelengths divided by the factor,
+ * short ones kept, the band between interpolated.
+ */
+export function ropeInverseFrequencies(config: ModelConfig): number[] {
+  const base = Array.from({ length: config.headDim / 2 }, (_, i) => config.ropeTheta ** (-(2 * i) / config.headDim));
+  const s = config.ropeScaling;
+  if (!s) return base;
+  const longest = s.originalMaxPositions / s.lowFreqFactor;
+  const shortest = s.originalMaxPositions / s.highFreqFactor;
+  return base.map((freq) => {
+    const wavelength = (2 * Math.PI) / freq;
+    if (wavelength < shortest) return freq;
+    if (wavelength > longest) return freq / s.factor;
+    const smooth = (s.originalMaxPositions / wavelength - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
+    return (1 - smooth) * (freq / s.factor) + smooth * freq;
+  });
+}
+
+/** Throws when sliding-window attention would cut sequences of `length` tokens (only full attention is computed). */
+export function checkSlidingWindow(config: ModelConfig, length: number, setting: string): void {
+  if (config.slidingWindow !== undefined && config.slidingWindow < length) {
+    throw new Error(`config.json field "sliding_window" is ${config.slidingWindow}, shorter than ${setting} ${length}: sliding-window attention is not supported; set ${setting} to at most ${config.slidingWindow}`);
+  }
 }
 
 export const MODULE_TYPES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;

@@ -1,6 +1,6 @@
 // config.json of a Hugging Face LLaMA-family model <-> ModelConfig.
 import { ModelFileError } from './errors';
-import type { ModelConfig } from './config';
+import type { Llama3RopeScaling, ModelConfig } from './config';
 
 export const SUPPORTED_MODEL_TYPES = ['llama', 'qwen2', 'mistral'] as const;
 
@@ -15,6 +15,8 @@ export function parseHfConfig(raw: unknown, file: string): ModelConfig {
     throw new ModelFileError(file, `model_type ${JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
   }
   checkUnsupportedFeatures(c, file);
+  const ropeScaling = llama3Scaling(c, file);
+  const slidingWindow = slidingWindowOf(c, file);
   const positive = (key: string, fallback?: number): number => {
     const value = c[key] ?? fallback;
     if (typeof value !== 'number' || !(value > 0)) throw new ModelFileError(file, `field "${key}" must be a positive number, found ${JSON.stringify(c[key])}`);
@@ -41,7 +43,31 @@ export function parseHfConfig(raw: unknown, file: string): ModelConfig {
     maxPositions: positive('max_position_embeddings', 2048),
     bosTokenId: firstId(c.bos_token_id, 1),
     eosTokenId: firstId(c.eos_token_id, 2),
+    ...(ropeScaling ? { ropeScaling } : {}),
+    ...(slidingWindow !== undefined ? { slidingWindow } : {}),
   };
+}
+
+/** Llama 3.1/3.2's rope_scaling; null, absent or rope_type "default" mean plain RoPE. */
+function llama3Scaling(c: RawConfig, file: string): Llama3RopeScaling | undefined {
+  const raw = c.rope_scaling as Record<string, unknown> | null | undefined;
+  if (!raw || (raw.rope_type ?? raw.type) === 'default') return undefined;
+  const number = (key: string): number => {
+    const value = raw[key];
+    if (typeof value !== 'number' || !(value > 0)) throw new ModelFileError(file, `rope_scaling.${key} must be a positive number, found ${JSON.stringify(value)}`);
+    return value;
+  };
+  const scaling = { type: 'llama3' as const, factor: number('factor'), lowFreqFactor: number('low_freq_factor'), highFreqFactor: number('high_freq_factor'), originalMaxPositions: number('original_max_position_embeddings') };
+  if (scaling.highFreqFactor <= scaling.lowFreqFactor) throw new ModelFileError(file, 'rope_scaling.high_freq_factor must be larger than low_freq_factor');
+  return scaling;
+}
+
+/** Mistral's sliding_window (null: none); Qwen2 uses it only with use_sliding_window true. */
+function slidingWindowOf(c: RawConfig, file: string): number | undefined {
+  if (c.sliding_window === undefined || c.sliding_window === null) return undefined;
+  if (c.model_type === 'qwen2' && c.use_sliding_window !== true) return undefined;
+  if (typeof c.sliding_window !== 'number' || !(c.sliding_window > 0)) throw new ModelFileError(file, `field "sliding_window" must be a positive number or null, found ${JSON.stringify(c.sliding_window)}`);
+  return c.sliding_window;
 }
 
 function checkUnsupportedFeatures(c: RawConfig, file: string): void {
@@ -49,10 +75,11 @@ function checkUnsupportedFeatures(c: RawConfig, file: string): void {
   if (c.attention_bias === true && c.model_type !== 'qwen2') throw new ModelFileError(file, 'attention_bias true (biases on q/k/v and o_proj) is not supported; Qwen2-style q/k/v biases are');
   if (c.mlp_bias === true) throw new ModelFileError(file, 'mlp_bias true is not supported');
   if (typeof c.head_dim === 'number' && !Number.isInteger(c.head_dim / 2)) throw new ModelFileError(file, `head_dim ${c.head_dim} must be even for RoPE`);
-  // Scaled RoPE (Llama 3.1 "llama3", "linear", "dynamic", YaRN) changes every frequency; silently ignoring it would give wrong logits.
+  // Other scaled RoPE ("linear", "dynamic", YaRN) changes every frequency; silently ignoring it would give wrong logits.
   const scaling = c.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
-  if (scaling && (scaling.rope_type ?? scaling.type) !== 'default') {
-    throw new ModelFileError(file, `rope_scaling ${JSON.stringify(scaling)} is not supported (only plain RoPE: rope_scaling null)`);
+  const kind = scaling ? scaling.rope_type ?? scaling.type : undefined;
+  if (scaling && kind !== 'default' && kind !== 'llama3') {
+    throw new ModelFileError(file, `rope_scaling ${JSON.stringify(scaling)} is not supported (plain RoPE, rope_scaling null, or rope_type "llama3")`);
   }
 }
 
@@ -86,6 +113,11 @@ export function hfConfigJson(config: ModelConfig, dtype: keyof typeof TORCH_DTYP
     bos_token_id: config.bosTokenId,
     eos_token_id: config.eosTokenId,
     ...(modelType === 'llama' ? { attention_bias: false } : {}),
+    ...(config.ropeScaling ? { rope_scaling: {
+      rope_type: 'llama3', factor: config.ropeScaling.factor, low_freq_factor: config.ropeScaling.lowFreqFactor,
+      high_freq_factor: config.ropeScaling.highFreqFactor, original_max_position_embeddings: config.ropeScaling.originalMaxPositions,
+    } } : {}),
+    ...(config.slidingWindow !== undefined ? { sliding_window: config.slidingWindow, use_sliding_window: true } : {}),
     torch_dtype: TORCH_DTYPE[dtype],
   };
 }

@@ -133,6 +133,7 @@ export function llama2cProblems(c: ModelConfig): string[] {
     c.ropeTheta !== 10000 && `rope_theta ${c.ropeTheta} (llama2.c fixes 10000)`,
     Math.abs(c.rmsNormEps - 1e-5) > 1e-12 && `rms_norm_eps ${c.rmsNormEps} (llama2.c fixes 1e-5)`,
     c.headDim * c.numHeads !== c.hiddenSize && `head_dim ${c.headDim} (llama2.c needs hidden_size / heads)`,
+    c.ropeScaling !== undefined && 'rope_scaling (llama2.c has plain RoPE only)',
   ].filter((p): p is string => typeof p === 'string');
 }
 

@@ -70,6 +70,11 @@ export function modelFacts(modelPath: string, format: FormatChoice = 'auto'): Mo
   }
 }
 
+/** Bytes of the model's weights as stored (what stays resident while a job runs), from the headers. */
+export function storedWeightBytes(located: LocatedCheckpoint): number {
+  return weightSpecs(located.config).reduce((sum, spec) => sum + (located.locations.get(spec.name)?.length ?? 0), 0);
+}
+
 /** Loads every model tensor into memory as float32 (F16/BF16 widened), one tensor at a time. */
 export function loadModel(modelPath: string, format: FormatChoice = 'auto'): LoadedModel {
   const located = locateCheckpoint(modelPath, format);

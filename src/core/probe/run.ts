@@ -1,11 +1,13 @@
 // One probe from a plan and its loaded inputs to a sensitivity.json (DESIGN.md §3.2): probe every task, write
 // atomically (after each task too, marked partial), and hand back what the job records.
+import * as os from 'node:os';
+import { memoryRefusal } from '../algo/memory';
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
 import type { EngineSessionOptions } from '../engine';
 import type { JobContext } from '../runFolder/context';
-import type { ModuleType } from '../model/config';
-import type { LocatedCheckpoint } from '../model/load';
+import { checkSlidingWindow, type ModuleType } from '../model/config';
+import { storedWeightBytes, type LocatedCheckpoint } from '../model/load';
 import { sessionForModel } from '../model/decoder/sessions';
 import { frozenWeights } from '../model/decoder/weightSource';
 import { decoderForward } from './graph';
@@ -26,6 +28,8 @@ export interface ProbePlan {
   /** Examples per run of the graph (default 8). */
   batchSize?: number;
   engine: EngineSessionOptions;
+  /** Refuse to start when the predicted peak is larger (default: the machine's memory). */
+  memoryLimitBytes?: number;
 }
 
 export interface ProbeOutcome {
@@ -74,6 +78,18 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
   });
 }
 
+/** Stops before any weight is loaded when the sequences outgrow a sliding window or the predicted peak outgrows memory. */
+function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly ProbeTaskInput[], targets: number, batchSize: number): void {
+  const length = Math.max(...tasks.flatMap((t) => t.examples.map((e) => paddedLength([e.example]))));
+  if (!Number.isFinite(length)) return;
+  checkSlidingWindow(located.config, length, 'probe.maxLength');
+  const batch = Math.min(batchSize, Math.max(...tasks.map((t) => t.examples.length)));
+  const refusal = memoryRefusal(located.config, storedWeightBytes(located), { kind: 'probe', batch, length, targets }, plan.memoryLimitBytes ?? os.totalmem(), {
+    batch: 'probe.batchSize (--batch-size)', length: 'probe.maxLength (--max-length)',
+  });
+  if (refusal) throw new Error(`${located.path}: ${refusal}`);
+}
+
 /** The checkpoint (headers only; weights stay in their files) and each task's sampled, encoded examples. */
 export interface ProbeInputs {
   located: LocatedCheckpoint;
@@ -87,6 +103,7 @@ export async function probeToFile(plan: ProbePlan, inputs: ProbeInputs, outFile:
   const { located, tasks } = inputs;
   const targets = targetsOf(located.config, plan.modules);
   const batchSize = plan.batchSize ?? DEFAULT_BATCH_SIZE;
+  checkFits(plan, located, tasks, targets.length, batchSize);
   const runner = runnerFor(plan, located, targets, tasks, batchSize);
   const tableOf = (totals: ProbeTotals): SensitivityTable => ({
     tasks: totals.tasks,

@@ -16,6 +16,8 @@ export interface BaseModel {
   /** The model path as resolved from the experiment. */
   path: string;
   padId: number;
+  /** Bytes of the weights as stored (safetensors headers), for the memory estimate; absent: unknown. */
+  weightBytes?: number;
   buildLogits: LogitsBuilder;
   /** Sessions over graphs built with buildLogits (a checkpoint's weights read in place); absent: in memory. */
   openSession?: SessionOpener;

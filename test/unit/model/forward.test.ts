@@ -15,6 +15,7 @@ const TOLERANCE = 1e-4;
 const VARIANTS: Record<string, Partial<ModelConfig>> = {
   'llama tied MHA': { tieWordEmbeddings: true },
   'llama untied GQA': { numKvHeads: 2, ropeTheta: 500000 },
+  'llama3 rope_scaling GQA tied': { numKvHeads: 2, tieWordEmbeddings: true, ropeScaling: { type: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 64 } },
   'qwen2 biases GQA tied': { modelType: 'qwen2', attentionBias: true, numKvHeads: 1, rmsNormEps: 1e-6 },
   'llama2.c interleaved GQA untied': { modelType: 'llama2c', ropeLayout: 'interleaved', numKvHeads: 2 },
   'llama2.c interleaved tied': { modelType: 'llama2c', ropeLayout: 'interleaved', tieWordEmbeddings: true },

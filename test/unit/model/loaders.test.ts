@@ -90,8 +90,10 @@ test('errors name the file and the tensor or field', () => {
   saveHfFolder({ ...randomModel(tinyConfig({ tieWordEmbeddings: true })) }, path.join(missingTensor, 'tmp'));
   fs.renameSync(path.join(missingTensor, 'tmp', 'model.safetensors'), path.join(missingTensor, 'model.safetensors'));
   assert.throws(() => loadModel(missingTensor), /model\.safetensors: missing tensor lm_head\.weight/);
-  const scaled = brokenHfFolder(editConfig({ rope_scaling: { rope_type: 'llama3', factor: 8 } }));
-  assert.throws(() => describeModel(scaled), /config\.json: rope_scaling .*llama3.* is not supported/);
+  const scaled = brokenHfFolder(editConfig({ rope_scaling: { rope_type: 'yarn', factor: 8 } }));
+  assert.throws(() => describeModel(scaled), /config\.json: rope_scaling .*yarn.* is not supported/);
+  const halfLlama3 = brokenHfFolder(editConfig({ rope_scaling: { rope_type: 'llama3', factor: 8 } }));
+  assert.throws(() => describeModel(halfLlama3), /config\.json: rope_scaling\.low_freq_factor must be a positive number/);
   const facts = modelFacts(unsupported);
   assert.equal(facts.status, 'unreadable');
 });

@@ -26,12 +26,25 @@ function rmsNorm(x: Vector, weight: Float32Array, eps: number): Vector {
   return x.map((v, i) => v * scale * weight[i]);
 }
 
+/** Hugging Face's _compute_llama3_parameters, written out per frequency. */
+function scaledFrequency(config: ModelConfig, freq: number): number {
+  const s = config.ropeScaling;
+  if (!s) return freq;
+  const wavelength = 2 * Math.PI / freq;
+  const lowFreqWavelength = s.originalMaxPositions / s.lowFreqFactor;
+  const highFreqWavelength = s.originalMaxPositions / s.highFreqFactor;
+  if (wavelength > lowFreqWavelength) return freq / s.factor;
+  if (wavelength < highFreqWavelength) return freq;
+  const smooth = (s.originalMaxPositions / wavelength - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
+  return (1 - smooth) * freq / s.factor + smooth * freq;
+}
+
 /** Rotates each head of `v` in place at position `pos`, pairs chosen by the layout. */
 function rope(v: Vector, heads: number, config: ModelConfig, pos: number): void {
   const hd = config.headDim;
   for (let h = 0; h < heads; h++) {
     for (let i = 0; i < hd / 2; i++) {
-      const angle = pos * config.ropeTheta ** (-(2 * i) / hd);
+      const angle = pos * scaledFrequency(config, config.ropeTheta ** (-(2 * i) / hd));
       const [a, b] = config.ropeLayout === 'half' ? [h * hd + i, h * hd + i + hd / 2] : [h * hd + 2 * i, h * hd + 2 * i + 1];
       const [x0, x1] = [v[a], v[b]];
       v[a] = x0 * Math.cos(angle) - x1 * Math.sin(angle);

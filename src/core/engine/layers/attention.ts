@@ -34,7 +34,7 @@ export interface AttentionOptions {
   numKvHeads: number;
   headDim: number;
   /** Rotary embeddings for queries and keys; positions are int64 [T] or [batch, T]. */
-  rope?: { theta: number; layout: RopeLayout; positions: Tensor };
+  rope?: { theta: number; layout: RopeLayout; positions: Tensor; inverseFrequencies?: readonly number[] };
   /** Cached keys/values [batch, numKvHeads, past, headDim] (already rotated). */
   past?: { key: Tensor; value: Tensor };
   /** Additive mask broadcastable to [batch, heads, T, S] (e.g. padding), applied before the causal mask. */
@@ -59,7 +59,7 @@ export function groupedQueryAttention(g: Graph, q: Tensor, k: Tensor, v: Tensor,
   let kh = splitHeads(g, k, numKvHeads, headDim);
   let vh = splitHeads(g, v, numKvHeads, headDim);
   if (options.rope) {
-    const tables = ropeTables(g, options.rope.positions, headDim, options.rope.theta, qh);
+    const tables = ropeTables(g, options.rope.positions, headDim, options.rope.theta, qh, options.rope.inverseFrequencies);
     qh = applyRope(g, qh, tables, options.rope.layout);
     kh = applyRope(g, kh, tables, options.rope.layout);
   }

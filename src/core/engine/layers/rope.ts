@@ -23,11 +23,12 @@ export function positionsFromOffset(g: Graph, offset: Tensor, x: Tensor): Tensor
 
 /**
  * cos/sin tables for int64 `positions` ([T], or [batch, T] for left-padded batches), computed in
- * the graph in `like`'s dtype with inv_freq[i] = theta^(-2i/headDim).
+ * the graph in `like`'s dtype with inv_freq[i] = theta^(-2i/headDim), or the given (e.g. rescaled) frequencies.
  */
-export function ropeTables(g: Graph, positions: Tensor, headDim: number, theta: number, like: Tensor): RopeTables {
+export function ropeTables(g: Graph, positions: Tensor, headDim: number, theta: number, like: Tensor, inverseFrequencies?: readonly number[]): RopeTables {
   const half = headDim / 2;
-  const invFreq = Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
+  const invFreq = inverseFrequencies ?? Array.from({ length: half }, (_, i) => theta ** (-(2 * i) / headDim));
+  if (invFreq.length !== half) throw new Error(`ropeTables: ${invFreq.length} inverse frequencies for head dim ${headDim}`);
   const freq = g.constant({ dtype: like.dtype, dims: [half], data: hostArrayFrom(like.dtype, invFreq) });
   let angles = g.mul(g.unsqueeze(g.cast(positions, like.dtype), [-1]), freq);
   if (positions.rank === 2) angles = g.unsqueeze(angles, [1]);

@@ -1,6 +1,6 @@
 // One LLaMA decoder layer: RMSNorm -> attention (RoPE, GQA, causal, KV cache) -> residual -> RMSNorm -> SwiGLU -> residual.
 import { groupedQueryAttention, linear, rmsNorm, swiglu, type Graph, type Tensor } from '../../engine';
-import { moduleName, type ModelConfig, type ModuleType } from '../config';
+import { moduleName, ropeInverseFrequencies, type ModelConfig, type ModuleType } from '../config';
 import { inputNormName, postAttentionNormName } from '../weights';
 import type { WeightLookup } from './weightSource';
 
@@ -50,7 +50,7 @@ export function decoderLayer(g: Graph, h: Tensor, options: LayerOptions): LayerR
   const x = rmsNorm(g, h, weight(inputNormName(layer)), config.rmsNormEps);
   const attention = groupedQueryAttention(g, project(x, 'q_proj'), project(x, 'k_proj'), project(x, 'v_proj'), {
     numHeads: config.numHeads, numKvHeads: config.numKvHeads, headDim: config.headDim,
-    rope: { theta: config.ropeTheta, layout: config.ropeLayout, positions: options.positions },
+    rope: { theta: config.ropeTheta, layout: config.ropeLayout, positions: options.positions, inverseFrequencies: config.ropeScaling ? ropeInverseFrequencies(config) : undefined },
     past: options.past,
     additiveMask: options.additiveMask,
   });

@@ -1,0 +1,104 @@
+// Peak memory of probe, train and evaluate, predicted from the model's shapes and stored weight bytes alone
+// (config.json + safetensors headers), before anything is loaded. The terms follow what docs/memory.md measured:
+// the weights stay in their stored precision, one layer's float32 up-cast exists at a time, activations kept for
+// the backward pass grow with tokens x layers, and the LM head works on blocks of vocabulary rows.
+import type { ModelConfig } from '../model/config';
+
+export type MemoryJobKind = 'probe' | 'train' | 'evaluate';
+
+export interface MemoryJob {
+  kind: MemoryJobKind;
+  /** Examples per graph run (probe batch size, training micro-batch). */
+  batch: number;
+  /** Tokens per example (maxLength). */
+  length: number;
+  /** Trainable adapter parameters (train; evaluate holds them once). */
+  adapterParams?: number;
+  /** Modules whose forward activations are kept for the backward pass: adapted modules (train) or probed ones. */
+  targets?: number;
+}
+
+export interface MemoryEstimate {
+  peakBytes: number;
+  parts: { runtime: number; weights: number; activations: number; head: number; adapters: number };
+}
+
+/** Node, onnxruntime and the session's own buffers, measured with a tiny model. */
+const RUNTIME_BYTES = 320 * 2 ** 20;
+/** Vocabulary rows per block of the LM head (engine DEFAULT_VOCAB_CHUNK). */
+const VOCAB_CHUNK = 16384;
+/**
+ * float32 values per token and layer kept alive for the backward pass, as multiples of the widths they come from
+ * (fitted to bench:scale's measured peaks; see docs/memory.md).
+ */
+const SAVED = { hidden: 10, attention: 6, mlp: 5, scores: 3 };
+/** onnxruntime's arena rounds its growth up; measured overhead on top of the planned activations. */
+const ARENA_FACTOR = 1.15;
+const F32 = 4;
+
+/** Bytes of float32 activations one token keeps per layer during a forward + backward pass. */
+function savedPerTokenLayer(c: ModelConfig, length: number): number {
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  return F32 * (SAVED.hidden * c.hiddenSize + SAVED.attention * (q + 2 * kv) + SAVED.mlp * c.intermediateSize + SAVED.scores * c.numHeads * length);
+}
+
+/** The largest float32 up-cast of one layer's weights, or one vocabulary block of the head. */
+function largestUpcast(c: ModelConfig): number {
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  const layer = c.hiddenSize * (2 * q + 2 * kv) + 3 * c.hiddenSize * c.intermediateSize;
+  return F32 * Math.max(layer, Math.min(c.vocabSize, VOCAB_CHUNK) * c.hiddenSize);
+}
+
+/** Peak resident memory of one job: `weightBytes` is the checkpoint's stored size (safetensors headers). */
+export function estimatePeakMemory(config: ModelConfig, weightBytes: number, job: MemoryJob): MemoryEstimate {
+  const tokens = job.batch * job.length;
+  const backward = job.kind !== 'evaluate';
+  const activations = backward
+    ? ARENA_FACTOR * tokens * config.numLayers * savedPerTokenLayer(config, job.length)
+    : F32 * tokens * (4 * config.hiddenSize + 2 * config.intermediateSize + config.numHeads * job.length);
+  const head = F32 * 3 * tokens * Math.min(config.vocabSize, VOCAB_CHUNK) + 2 * largestUpcast(config);
+  const adapterCopies = job.kind === 'train' ? 5 : 1;
+  const adapters = F32 * adapterCopies * (job.adapterParams ?? 0);
+  const parts = { runtime: RUNTIME_BYTES, weights: weightBytes, activations, head, adapters };
+  return { peakBytes: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+}
+
+/** The largest batch (then, at batch 1, the largest length) whose estimate fits in `limitBytes`. */
+export function largestFittingRun(config: ModelConfig, weightBytes: number, job: MemoryJob, limitBytes: number): { batch: number; length: number } | undefined {
+  const fits = (batch: number, length: number) => estimatePeakMemory(config, weightBytes, { ...job, batch, length }).peakBytes <= limitBytes;
+  for (let batch = job.batch; batch >= 1; batch--) if (fits(batch, job.length)) return { batch, length: job.length };
+  for (let length = job.length; length >= 16; length = Math.floor(length * 0.75)) if (fits(1, length)) return { batch: 1, length };
+  return undefined;
+}
+
+export const GIB = 2 ** 30;
+
+/** "≈ 9.8 GiB peak · fits in 24 GiB" (or "· does not fit in 24 GiB"). */
+export function describeEstimate(estimate: MemoryEstimate, limitBytes: number): string {
+  const fits = estimate.peakBytes <= limitBytes ? 'fits in' : 'does not fit in';
+  return `≈ ${(estimate.peakBytes / GIB).toFixed(1)} GiB peak · ${fits} ${(limitBytes / GIB).toFixed(0)} GiB`;
+}
+
+/** What a refusal names: the job's batch and length settings, so the message says which to change. */
+export interface FitSettings {
+  batch: string;
+  length: string;
+}
+
+/**
+ * undefined when the job fits in `limitBytes`; otherwise the message that refuses it before anything is loaded:
+ * the estimate, the machine's memory, and the largest batch / length that would fit.
+ */
+export function memoryRefusal(config: ModelConfig, weightBytes: number, job: MemoryJob, limitBytes: number, settings: FitSettings): string | undefined {
+  const estimate = estimatePeakMemory(config, weightBytes, job);
+  if (estimate.peakBytes <= limitBytes) return undefined;
+  const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
+  const head = `this ${job.kind} needs ≈ ${gib(estimate.peakBytes)} at ${job.batch} × ${job.length} tokens (weights ${gib(weightBytes)}, activations ${gib(estimate.parts.activations)}); this machine has ${gib(limitBytes)}`;
+  const fit = largestFittingRun(config, weightBytes, job, limitBytes);
+  if (!fit) return `${head}. Even 1 × 16 tokens does not fit: the model is too large for this machine`;
+  const fitEstimate = estimatePeakMemory(config, weightBytes, { ...job, ...fit }).peakBytes;
+  const change = fit.length === job.length ? `${settings.batch} ${fit.batch}` : `${settings.batch} 1 and ${settings.length} ${fit.length}`;
+  return `${head}. Set ${change} (≈ ${gib(fitEstimate)})`;
+}
