@@ -1,5 +1,7 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Node } from 'jsonc-parser';
+import { memoryLensTitle } from '../core/experiment/memoryLens';
 import { parseWithPositions } from '../core/experiment/positions';
 import { probeSamplesOf, taskCountOf } from '../core/experiment/settings';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
@@ -7,7 +9,7 @@ import { budgetTitle, moduleTitle, suggestionTitle } from './lensTitles';
 import { planOf } from './plans';
 import { rangeOf } from './textEdits';
 
-type LensKind = 'budget' | 'allocate' | 'probe' | 'module' | 'apply' | 'train' | 'evaluate';
+type LensKind = 'budget' | 'allocate' | 'probe' | 'module' | 'apply' | 'train' | 'evaluate' | 'probeMemory' | 'trainMemory';
 
 /** A lens placed cheaply from the syntax tree; its title and command are filled in by resolveCodeLens. */
 export class ExperimentLens extends vscode.CodeLens {
@@ -41,13 +43,14 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
     const lenses = [lens(budget, 'budget'), lens(budget, 'allocate')];
     const tasks = propertyNode(tree, 'tasks');
     if (tasks) lenses.push(lens(tasks, 'probe'));
+    lenses.push(lens(propertyNode(tree, 'probe') ?? tasks, 'probeMemory'));
     const experts = propertyNode(tree, 'experts')?.children?.[1];
     for (const entry of experts?.type === 'object' ? experts.children ?? [] : []) {
       const name = entry.children?.[0]?.value as string;
       lenses.push(lens(entry, 'module', name), lens(entry, 'apply', name));
     }
     const training = propertyNode(tree, 'training') ?? tasks;
-    lenses.push(lens(training, 'train'), lens(training, 'evaluate'));
+    lenses.push(lens(training, 'train'), lens(training, 'evaluate'), lens(training, 'trainMemory'));
     return lenses;
   }
 
@@ -64,6 +67,8 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
       apply: () => suggestionTitle(plan, lens.uri, lens.module!),
       train: () => ({ title: 'Train', command: 'smoe.train', arguments: [lens.uri] }),
       evaluate: () => ({ title: 'Evaluate', command: 'smoe.evaluate', arguments: [lens.uri] }),
+      probeMemory: () => ({ title: memoryLensTitle(raw, analysis.facts.model, 'probe', os.totalmem()) ?? '', command: '' }),
+      trainMemory: () => ({ title: memoryLensTitle(raw, analysis.facts.model, 'train', os.totalmem()) ?? '', command: '' }),
     });
     return lens;
   }

@@ -24,6 +24,7 @@ export { chunkedCrossEntropy, classifierHeadOf, DEFAULT_VOCAB_CHUNK, registerCla
 export type { ClassifierHead } from './layers/chunkedCrossEntropy';
 export type { CrossEntropyOptions, CrossEntropyResult } from './layers/crossEntropy';
 
+export { scheduleUpcasts } from './upcasts';
 export { IR_VERSION, OPSET_VERSION } from './onnxSchema';
 export { saveModel, serializeModel } from './serialize';
 export type { SavedModel, SaveOptions, SerializedModel } from './serialize';

@@ -18,6 +18,17 @@ export interface SliceSpec {
 
 export class ShapeOps extends MathOps {
   /** The shape of x as a 1-D int64 tensor: a constant when static, else a Shape op. */
+  /**
+   * x unchanged, but computed only once `dep` exists (a Reshape whose target shape reads dep's run-time shape):
+   * onnxruntime runs a node as soon as its inputs are ready, so this is how a weight's up-cast waits for its layer.
+   * No effect when dep's shape is fully static (onnxruntime folds it).
+   */
+  after(x: Tensor, dep: Tensor): Tensor {
+    const depShape = this.op('Shape', [dep], 'int64', [dep.rank]);
+    const zero = this.mul(this.slice(depShape, { starts: [0], ends: [1] }), this.scalar(0, 'int64'));
+    return this.reshapeTo(x, this.add(this.shapeOf(x), zero), x.shape);
+  }
+
   shapeOf(x: Tensor): Tensor {
     if (x.isStatic) return this.int64s(x.shape as number[]);
     return this.op('Shape', [x], 'int64', [x.rank]);

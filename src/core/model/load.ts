@@ -18,7 +18,7 @@ export interface LocatedCheckpoint {
 
 /** What reading the model's headers (config.json / safetensors header / llama2.c header) found. */
 export type ModelFacts =
-  | { status: 'ok'; format: ModelFormat; config: ModelConfig; modules: readonly string[] }
+  | { status: 'ok'; format: ModelFormat; config: ModelConfig; modules: readonly string[]; weightBytes?: number }
   | { status: 'missing' | 'unreadable' | 'unknown-format'; detail: string };
 
 export type FormatChoice = ModelFormat | 'auto';
@@ -51,12 +51,14 @@ export interface ModelDescription {
   format: ModelFormat;
   /** Adaptable modules (`model.layers.{i}.self_attn.q_proj`, ...), layer-major. */
   modules: string[];
+  /** Bytes of the weights as stored (for the memory estimate). */
+  weightBytes: number;
 }
 
 /** What the editor needs, from config.json / safetensors headers / the llama2.c header — never the weights. */
 export function describeModel(modelPath: string, format: FormatChoice = 'auto'): ModelDescription {
-  const { config, format: actual } = locateCheckpoint(modelPath, format);
-  return { config, format: actual, modules: allModules(config).map((m) => m.name) };
+  const located = locateCheckpoint(modelPath, format);
+  return { config: located.config, format: located.format, modules: allModules(located.config).map((m) => m.name), weightBytes: storedWeightBytes(located) };
 }
 
 /** describeModel as the editor's ModelFacts: never throws, failures become statuses with the message. */

@@ -6,26 +6,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { gradients, Graph, saveModel, type Tensor } from '../../../src/core/engine';
+import { gradients, Graph, saveModel, scheduleUpcasts, type Tensor } from '../../../src/core/engine';
 import { locateCheckpoint } from '../../../src/core/model/load';
 import { fileSliceOf } from '../../../src/core/model/safetensors';
 
-interface Variant { name: string; backward: boolean; options: ort.InferenceSession.SessionOptions; recast?: boolean }
+interface Variant { name: string; backward: boolean; options: ort.InferenceSession.SessionOptions; recast?: boolean; schedule?: boolean }
 
 const TOKENS = 512;
 const NO_FOLDING = { optimization: { disable_specified_optimizers: 'ConstantFolding' } };
+const NO_PREPACK = { session: { disable_prepacking: '1' } };
 const VARIANTS: Variant[] = [
   { name: 'forward, defaults (level all)', backward: false, options: {} },
+  { name: 'forward, defaults + disable_prepacking', backward: false, options: { extra: NO_PREPACK } },
   { name: 'forward, ConstantFolding disabled', backward: false, options: { extra: NO_FOLDING } },
-  { name: 'forward, ConstantFolding disabled + disable_prepacking', backward: false, options: { extra: { ...NO_FOLDING, session: { disable_prepacking: '1' } } } },
-  { name: 'forward, defaults + disable_prepacking', backward: false, options: { extra: { session: { disable_prepacking: '1' } } } },
   { name: 'forward, level disabled', backward: false, options: { graphOptimizationLevel: 'disabled' } },
-  { name: 'forward, no folding, arena off', backward: false, options: { extra: NO_FOLDING, enableCpuMemArena: false } },
-  { name: 'forward, no folding, mem pattern off', backward: false, options: { extra: NO_FOLDING, enableMemPattern: false } },
+  { name: 'forward, up-casts scheduled', backward: false, schedule: true, options: {} },
+  { name: 'forward, up-casts scheduled, arena off', backward: false, schedule: true, options: { enableCpuMemArena: false } },
+  { name: 'forward, up-casts scheduled, mem pattern off', backward: false, schedule: true, options: { enableMemPattern: false } },
   { name: 'fwd+bwd, defaults', backward: true, options: {} },
-  { name: 'fwd+bwd, no folding (one Cast shared fwd/bwd)', backward: true, options: { extra: NO_FOLDING } },
-  { name: 'fwd+bwd, no folding, backward re-casts (CSE on)', backward: true, recast: true, options: { extra: NO_FOLDING } },
-  { name: 'fwd+bwd, no folding + no CSE, backward re-casts', backward: true, recast: true, options: { extra: { optimization: { disable_specified_optimizers: 'ConstantFolding;CommonSubexpressionElimination' } } } },
+  { name: 'fwd+bwd, scheduled, one Cast shared fwd/bwd', backward: true, schedule: true, options: {} },
+  { name: 'fwd+bwd, scheduled, backward re-casts', backward: true, recast: true, schedule: true, options: {} },
 ];
 
 const rssMiB = (): number => Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4096 / 2 ** 20;
@@ -34,7 +34,7 @@ const rssMiB = (): number => Number(fs.readFileSync('/proc/self/statm', 'utf8').
 function chainGraph(modelDir: string, variant: Variant): Graph {
   const located = locateCheckpoint(modelDir, 'hf');
   const g = new Graph('chain');
-  const x = g.input('x', 'float32', [TOKENS, located.config.hiddenSize]);
+  const x = g.input('x', 'float32', ['tokens', located.config.hiddenSize]);
   let h: Tensor = x;
   for (let layer = 0; layer < located.config.numLayers; layer++) {
     for (const type of ['mlp.gate_proj', 'mlp.down_proj']) {
@@ -47,6 +47,7 @@ function chainGraph(modelDir: string, variant: Variant): Graph {
   const loss = g.reduceSum(h, undefined, false);
   g.output(loss, 'loss');
   if (variant.backward) g.output(gradients(g, loss, [x], { recastWeights: variant.recast === true })[0], 'dx');
+  if (variant.schedule) scheduleUpcasts(g);
   return g;
 }
 

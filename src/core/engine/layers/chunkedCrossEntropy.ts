@@ -58,7 +58,9 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const flatTargets = g.reshape(g.where(scored, targets, 0), [-1]);
   const blocks: { lse: Tensor; weighted: Tensor }[] = [];
   for (let start = 0; start < head.vocabSize; start += options.chunkRows) {
-    blocks.push(block(g, rows, head.rows(start, Math.min(head.vocabSize, start + options.chunkRows))));
+    // Each block waits for the previous one, so only one block's logits (and weight rows) exist at a time.
+    const input = blocks.length === 0 ? rows : g.after(rows, blocks[blocks.length - 1].lse);
+    blocks.push(block(g, input, head.rows(start, Math.min(head.vocabSize, start + options.chunkRows))));
   }
   const blockLse = g.concat(blocks.map((b) => b.lse), 1);
   const lse = logSumExp(g, blockLse, 1, true);

@@ -3,13 +3,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EngineSession, Graph, saveModel, type EngineSessionOptions, type Tensor } from '../../engine';
+import { EngineSession, Graph, saveModel, scheduleUpcasts, type EngineSessionOptions, type Tensor } from '../../engine';
 import { buildDecoder } from './decoder';
 import type { ProjectionAdapter } from './layer';
 import { frozenWeights, isLoaded, type ModelWeights } from './weightSource';
 
 export async function sessionForModel(g: Graph, model: ModelWeights, options: EngineSessionOptions = {}): Promise<EngineSession> {
   if (isLoaded(model)) return EngineSession.fromGraph(g, options);
+  scheduleUpcasts(g);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-decoder-'));
   try {
     const { modelPath } = saveModel(g, path.join(dir, 'model.onnx'));
