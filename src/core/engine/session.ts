@@ -27,6 +27,9 @@ export interface EngineSessionOptions {
   onPlacement?: (report: PlacementReport) => void;
   /** Names the graph in placement reports (default: the model file's name). */
   name?: string;
+  /** onnxruntime's CPU arena and memory-pattern planner (default on; docs/memory.md measures both). */
+  memoryArena?: boolean;
+  memoryPattern?: boolean;
 }
 
 /** A model to load: a file path (external data resolves next to it), bytes, or serialised bytes with external data. */
@@ -121,6 +124,8 @@ async function load(model: ModelSource, device: ResolvedDevice, options: EngineS
     executionMode: 'sequential',
     interOpNumThreads: 1,
     logSeverityLevel: 3,
+    enableCpuMemArena: options.memoryArena ?? true,
+    enableMemPattern: options.memoryPattern ?? true,
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
   };

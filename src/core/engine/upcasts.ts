@@ -8,17 +8,20 @@ function isStoredUpcast(t: Tensor): boolean {
   return t.producer?.opType === 'Cast' && t.producer.inputs[0]?.kind === 'initializer';
 }
 
-/** The first consumer of each up-cast output, in node order. */
-function firstConsumers(nodes: readonly Node[]): Map<Tensor, Node> {
-  const first = new Map<Tensor, Node>();
-  for (const node of nodes) for (const t of node.inputs) if (t && isStoredUpcast(t) && !first.has(t)) first.set(t, node);
-  return first;
+/** The consumers of each up-cast output, in node order. */
+function consumersOf(nodes: readonly Node[]): Map<Tensor, Node[]> {
+  const consumers = new Map<Tensor, Node[]>();
+  for (const node of nodes) {
+    for (const t of new Set(node.inputs)) if (t && isStoredUpcast(t)) consumers.set(t, [...(consumers.get(t) ?? []), node]);
+  }
+  return consumers;
 }
 
 /** Rewrites the graph in place; returns how many up-casts now wait for their layer. */
 export function scheduleUpcasts(g: Graph): number {
   let rewired = 0;
-  for (const [upcast, consumer] of firstConsumers(g.nodes)) {
+  for (const [upcast, consumers] of consumersOf(g.nodes)) {
+    const consumer = consumers[0];
     const dep = consumer.inputs.find((t): t is Tensor => t !== undefined && t !== upcast && (t.kind === 'computed' || t.kind === 'input') && !t.isStatic);
     if (!dep) continue;
     const created = g.nodes.length;
@@ -26,9 +29,7 @@ export function scheduleUpcasts(g: Graph): number {
     const late = g.cast(g.after(stored, dep), upcast.dtype);
     const added = g.nodes.splice(created);
     g.nodes.splice(g.nodes.indexOf(consumer), 0, ...added);
-    for (const node of g.nodes) {
-      if (!added.includes(node) && node.inputs.includes(upcast)) node.inputs = node.inputs.map((t) => (t === upcast ? late : t));
-    }
+    for (const node of consumers) node.inputs = node.inputs.map((t) => (t === upcast ? late : t));
     rewired++;
   }
   return rewired;

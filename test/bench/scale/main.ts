@@ -12,9 +12,9 @@ import type { ScaleChildResult, ScaleChildSpec } from './child';
 import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
-const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N]
+const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
-  --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Each job runs under flock /tmp/smoe-heavy.lock.`;
+  --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
 
@@ -44,9 +44,13 @@ function forwardBackwardFlops(c: ModelConfig, batch: number, seq: number): numbe
   return 2 * (2 * tokens * matrices) + 3 * attention;
 }
 
-function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpec['tasks'], threads?: number): ScaleChildResult | string {
-  const spec: ScaleChildSpec = { ...job.spec, modelDir, tasks, threads };
-  const result = spawnSync('flock', ['/tmp/smoe-heavy.lock', process.execPath, child], {
+/** Jobs predicted above this many MiB run under the machine's shared heavy-job lock (HELPERS.md: over 4 GiB). */
+const LOCK_ABOVE_MIB = 4096;
+
+function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpec['tasks'], predictedMiB: number, threads?: number): ScaleChildResult | string {
+  const spec: ScaleChildSpec = { ...job.spec, modelDir, tasks, threads, ...(process.argv.includes('--arena') ? { arena: true } : {}) };
+  const command = predictedMiB > LOCK_ABOVE_MIB ? ['flock', '/tmp/smoe-heavy.lock', process.execPath, child] : [process.execPath, child];
+  const result = spawnSync(command[0], command.slice(1), {
     env: { ...process.env, SMOE_SCALE_SPEC: JSON.stringify(spec), NODE_PATH: path.join(repoRoot(), 'node_modules') }, encoding: 'utf8', maxBuffer: 1 << 26,
   });
   if (result.status !== 0) return `failed (${result.signal ?? `exit ${result.status}`}): ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`;
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
   const threads = flag('threads') === undefined ? undefined : Number(flag('threads'));
   const shapes = (flag('shapes') ?? '0.5b,1.5b,3b').split(',').map((s) => SHAPES[s] ?? (() => { throw new Error(`unknown shape ${s}; known: ${Object.keys(SHAPES).join(', ')}`); })());
   const kinds = (flag('jobs') ?? 'probe,train').split(',');
-  const jobs: Job[] = shapes.flatMap((shape) => [PROBE, TRAIN].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
+  const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch }, TRAIN].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
   if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1 } });
   const child = path.join(__dirname, 'benchScaleChild.js');
   const peak = await matmulPeakGflops();
@@ -81,8 +85,9 @@ async function main(): Promise<void> {
     const modelDir = ensureCheckpoint(cache, job.shape, log);
     const config = parseHfConfig(job.shape.config, path.join(modelDir, 'config.json'));
     const tasks = ensureTasks(cache, config.vocabSize, job.spec.kind === 'probe' ? job.spec.batch : 4, job.spec.length);
-    const r = measure(child, job, modelDir, tasks, threads);
-    lines.push(row(job, config, r, predictPeak(modelDir, job.spec), peak));
+    const predicted = predictPeak(modelDir, job.spec);
+    const r = measure(child, job, modelDir, tasks, predicted, threads);
+    lines.push(row(job, config, r, predicted, peak));
     log(lines[lines.length - 1]);
   }
   log(`\n${lines.join('\n')}`);

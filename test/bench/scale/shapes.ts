@@ -5,6 +5,8 @@ export interface ScaleShape {
   config: Record<string, unknown>;
   /** Split the weights into shards of at most this many bytes (with model.safetensors.index.json). */
   shardBytes?: number;
+  /** Probe examples per task and per run when not 4 (the 3B target is 2 tasks x 2 examples). */
+  probeBatch?: number;
 }
 
 const QWEN2_COMMON = {
@@ -27,6 +29,7 @@ export const QWEN25_3B: ScaleShape = {
   name: 'qwen2.5-3b',
   config: { ...QWEN2_COMMON, hidden_size: 2048, intermediate_size: 11008, num_hidden_layers: 36, num_attention_heads: 16, num_key_value_heads: 2, max_window_layers: 70, tie_word_embeddings: true },
   shardBytes: 4_000_000_000,
+  probeBatch: 2,
 };
 
 export const LLAMA2_7B: ScaleShape = {
