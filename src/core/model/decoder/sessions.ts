@@ -15,7 +15,7 @@ export async function sessionForModel(g: Graph, model: ModelWeights, options: En
   try {
     const { modelPath } = saveModel(g, path.join(dir, 'model.onnx'));
     // Without the arena, freed activations go back to the allocator: 0.7 GiB less at the same speed (docs/memory.md).
-    return await EngineSession.create(modelPath, { memoryArena: false, ...options, name: options.name ?? g.name });
+    return await EngineSession.create(modelPath, { ...options, memoryArena: options.memoryArena ?? false, name: options.name ?? g.name });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
