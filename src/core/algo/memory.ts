@@ -32,8 +32,8 @@ const VOCAB_CHUNK = 16384;
  * (fitted to bench:scale's measured peaks; see docs/memory.md).
  */
 const SAVED = { hidden: 10, attention: 6, mlp: 5, scores: 3 };
-/** onnxruntime's arena rounds its growth up; measured overhead on top of the planned activations. */
-const ARENA_FACTOR = 1.15;
+/** Measured ratio of resident activation memory to the SAVED count, per job (bench:scale, Qwen2.5 0.5B/3B shapes). */
+const OVERHEAD: Record<MemoryJobKind, number> = { probe: 1.3, train: 2.0, evaluate: 1 };
 const F32 = 4;
 
 /** Bytes of float32 activations one token keeps per layer during a forward + backward pass. */
@@ -56,9 +56,10 @@ export function estimatePeakMemory(config: ModelConfig, weightBytes: number, job
   const tokens = job.batch * job.length;
   const backward = job.kind !== 'evaluate';
   const activations = backward
-    ? ARENA_FACTOR * tokens * config.numLayers * savedPerTokenLayer(config, job.length)
+    ? OVERHEAD[job.kind] * tokens * config.numLayers * savedPerTokenLayer(config, job.length)
     : F32 * tokens * (4 * config.hiddenSize + 2 * config.intermediateSize + config.numHeads * job.length);
-  const head = F32 * 3 * tokens * Math.min(config.vocabSize, VOCAB_CHUNK) + 2 * largestUpcast(config);
+  // Measured: the LM head's working set is about one float32 copy of its weight, plus the blocks in flight.
+  const head = F32 * config.vocabSize * config.hiddenSize + F32 * 3 * tokens * Math.min(config.vocabSize, VOCAB_CHUNK) + 2 * largestUpcast(config);
   const adapterCopies = job.kind === 'train' ? 5 : 1;
   const adapters = F32 * adapterCopies * (job.adapterParams ?? 0);
   const parts = { runtime: RUNTIME_BYTES, weights: weightBytes, activations, head, adapters };
