@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { crossEntropy, EngineSession, Graph, gradients, type CrossEntropyOptions, type HostTensor, type Tensor } from '../../../src/core/engine';
+import { crossEntropy, Graph, gradients, type CrossEntropyOptions, type HostTensor, type Tensor } from '../../../src/core/engine';
 import { buildDecoder, frozenWeights, loadModel, randomModel, saveHfFolder, tinyConfig, type ModelWeights } from '../../../src/core/model';
 import { locateCheckpoint } from '../../../src/core/model/load';
 import { sessionForModel } from '../../../src/core/model/decoder/sessions';
