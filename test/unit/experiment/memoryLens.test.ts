@@ -1,0 +1,30 @@
+// The editor's memory line: the estimate for the file's own probe / training settings, nothing without readable headers.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { estimatePeakMemory, GIB } from '../../../src/core/algo';
+import type { ModelFacts } from '../../../src/core/experiment/facts';
+import { memoryLensTitle } from '../../../src/core/experiment/memoryLens';
+import { allModules } from '../../../src/core/model/config';
+import { tinyConfig } from '../../../src/core/model/tinyModel';
+
+const config = tinyConfig({ vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numLayers: 24, numHeads: 14, numKvHeads: 2, headDim: 64 });
+const model: ModelFacts = { status: 'ok', format: 'hf', config, modules: allModules(config).map((m) => m.name), weightBytes: 988_000_000 };
+
+test('the probe line follows probe.batchSize (capped by samplesPerTask) and probe.maxLength', () => {
+  const raw = { probe: { batchSize: 4, samplesPerTask: 2, maxLength: 128 } };
+  const expected = estimatePeakMemory(config, 988_000_000, { kind: 'probe', batch: 2, length: 128, adapterParams: 0 }).peakBytes / GIB;
+  assert.equal(memoryLensTitle(raw, model, 'probe', 24 * GIB), `≈ ${expected.toFixed(1)} GiB peak · fits in 24 GiB`);
+});
+
+test('the training line grows with training.microBatchSize and says when it does not fit', () => {
+  const small = memoryLensTitle({ training: { microBatchSize: 1, maxLength: 128 } }, model, 'train', 24 * GIB) ?? '';
+  const large = memoryLensTitle({ training: { microBatchSize: 64, maxLength: 2048 } }, model, 'train', 24 * GIB) ?? '';
+  assert.match(small, /fits in 24 GiB$/);
+  assert.match(large, /does not fit in 24 GiB$/);
+  assert.ok(Number(/≈ ([\d.]+)/.exec(large)?.[1]) > Number(/≈ ([\d.]+)/.exec(small)?.[1]));
+});
+
+test('no line while the model cannot be read', () => {
+  assert.equal(memoryLensTitle({}, { status: 'missing', detail: 'x does not exist' }, 'probe', 24 * GIB), undefined);
+  assert.equal(memoryLensTitle({}, undefined, 'train', 24 * GIB), undefined);
+});
