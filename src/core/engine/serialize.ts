@@ -103,7 +103,9 @@ class SliceLinker {
 
   /** The location of a slice's file relative to the model folder, or undefined when it cannot be linked. */
   locate(slice: FileSlice): ExternalLocation | undefined {
-    const file = path.resolve(slice.file);
+    // onnxruntime rejects external data that resolves outside the model's folder, and links to a symlink stay
+    // symlinks (the Hugging Face cache keeps every weight file as one): link the file it points to.
+    const file = fs.realpathSync(path.resolve(slice.file));
     if (!this.links.has(file)) this.links.set(file, this.linkInto(file));
     const location = this.links.get(file);
     return location === undefined ? undefined : { location, offset: slice.offset, length: slice.length };

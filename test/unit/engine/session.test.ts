@@ -33,7 +33,7 @@ function bf16Graph(file: string, slice: { offset: number; length: number }): Gra
 
 const feedX = { x: { dtype: 'float32' as const, dims: [4], data: Float32Array.from([0, 0, 0, 0]) } };
 
-test('bf16 slice of a safetensors file: in the model folder, linked from elsewhere, and in memory', async () => {
+test('bf16 slice of a safetensors file: in the model folder, linked from elsewhere, through a symlink, and in memory', async () => {
   const dir = tmpDir();
   try {
     const weightsDir = path.join(dir, 'hf-model');
@@ -48,6 +48,14 @@ test('bf16 slice of a safetensors file: in the model folder, linked from elsewhe
         return EngineSession.create(saved.modelPath, { device: 'cpu' });
       },
       async () => EngineSession.create(serializeModel(bf16Graph(file, slice)), { device: 'cpu' }),
+      async () => {
+        // The Hugging Face cache keeps weights as symlinks into a blobs folder.
+        const snapshot = path.join(dir, 'snapshot');
+        fs.mkdirSync(snapshot);
+        fs.symlinkSync(file, path.join(snapshot, 'model.safetensors'));
+        const saved = saveModel(bf16Graph(path.join(snapshot, 'model.safetensors'), slice), path.join(dir, 'via-symlink.onnx'));
+        return EngineSession.create(saved.modelPath, { device: 'cpu' });
+      },
     ];
     for (const open of sessions) {
       const session = await open();
