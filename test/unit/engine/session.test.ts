@@ -53,7 +53,9 @@ test('bf16 slice of a safetensors file: in the model folder, linked from elsewhe
         const snapshot = path.join(dir, 'snapshot');
         fs.mkdirSync(snapshot);
         fs.symlinkSync(file, path.join(snapshot, 'model.safetensors'));
-        const saved = saveModel(bf16Graph(path.join(snapshot, 'model.safetensors'), slice), path.join(dir, 'via-symlink.onnx'));
+        const modelDir = path.join(dir, 'session-model');
+        fs.mkdirSync(modelDir);
+        const saved = saveModel(bf16Graph(path.join(snapshot, 'model.safetensors'), slice), path.join(modelDir, 'via-symlink.onnx'));
         return EngineSession.create(saved.modelPath, { device: 'cpu' });
       },
     ];
