@@ -3,14 +3,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/jobs/context';
+import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/runFolder/context';
 import { locateCheckpoint } from '../../../src/core/model/load';
 import { loraMoeConfig } from '../../../src/core/model/adapters/config';
-import { logitsBuilderOf } from '../../../src/core/model/modelAccess';
+import { logitsBuilderOf } from '../../../src/core/jobs/baseModel';
+import { probeWithInputs } from '../../../src/core/jobs/probe';
 import { sessionForModel } from '../../../src/core/model/decoder/sessions';
 import { allModules } from '../../../src/core/model/config';
 import { readDatasetSync, truncateTokenized, type TokenizedRecord } from '../../../src/core/data';
-import { probeToFile } from '../../../src/core/probe/run';
 import { trainInRunFolder } from '../../../src/core/train/trainLoop';
 
 export interface ScaleChildSpec {
@@ -47,7 +47,7 @@ function context(onMetric: (e: MetricEvent) => void): JobContext {
 async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const batches: { at: number; seconds: number }[] = [];
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-')), 'sensitivity.json');
-  await probeToFile({
+  await probeWithInputs({
     model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch, seed: 1,
     maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena },
   }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
