@@ -6,7 +6,7 @@ import { memoryRefusal } from '../algo/memory';
 import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
 import type { BaseModel } from '../train/baseModel';
-import { loadExperiment, type LoadedExperiment } from '../experiment/load';
+import { loadExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
