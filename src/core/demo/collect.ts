@@ -1,18 +1,26 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allModules, parseModuleName, type ModelConfig } from '../model/config';
 import { readRunEvents, readRunRecord, type RunEvent } from '../runFolder/runFolder';
 import type { ExperimentTask } from '../experiment/types';
 import type { VariantAllocation } from './allocate';
 import { DEMO_TARGETS } from './experimentFiles';
-import type { DemoResults, TaskScore, VariantId, VariantResult } from './results';
+import type { DemoResults, SeedResult, TaskScore, VariantId, VariantResult } from './results';
+import { meanScores, pairedComparison, scoreIntervals, type PerExample, type SeededExamples } from './seeds';
 
-/** What one trained or evaluated variant left in its run folders. */
-export interface VariantRuns {
-  allocation?: VariantAllocation;
+/** What one training seed of a variant (or the base model's evaluation, seed 0) left in its run folders. */
+export interface SeedRuns {
+  seed: number;
   trainEvents: RunEvent[];
   trainSeconds?: number;
   evalEvents: RunEvent[];
   evalSeconds?: number;
+  perExample: PerExample;
+}
+
+export interface VariantRuns {
+  allocation?: VariantAllocation;
+  seeds: SeedRuns[];
 }
 
 export interface CollectInput {
@@ -53,19 +61,39 @@ function scores(events: RunEvent[]): Record<string, TaskScore> {
   return out;
 }
 
-function variantResult(id: VariantId, runs: VariantRuns): VariantResult {
+function sumOf(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length ? known.reduce((a, b) => a + b, 0) : undefined;
+}
+
+function seedResult(runs: SeedRuns): SeedResult {
+  return { seed: runs.seed, scores: scores(runs.evalEvents), trainSeconds: runs.trainSeconds, tokensPerSecond: tokensPerSecond(runs.trainEvents) };
+}
+
+/** Timings are totals over seeds; scores are means over seeds, with their intervals for trained variants. */
+function variantResult(id: VariantId, runs: VariantRuns, tasks: readonly string[]): VariantResult {
+  const seeds = runs.seeds.map(seedResult);
+  const rates = seeds.map((s) => s.tokensPerSecond).filter((r): r is number => r !== undefined);
   return {
     id,
     label: VARIANT_LABELS[id],
     ...(runs.allocation ? { experts: runs.allocation.experts } : {}),
     totalExperts: runs.allocation?.totalExperts ?? 0,
     trainableParams: runs.allocation?.trainableParams ?? 0,
-    trainSeconds: runs.trainSeconds,
-    tokensPerSecond: tokensPerSecond(runs.trainEvents),
-    lossCurve: lossCurve(runs.trainEvents),
-    scores: scores(runs.evalEvents),
-    evalSeconds: runs.evalSeconds,
+    trainSeconds: sumOf(seeds.map((s) => s.trainSeconds)),
+    tokensPerSecond: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : undefined,
+    lossCurve: lossCurve(runs.seeds[0]?.trainEvents ?? []),
+    scores: meanScores(seeds),
+    evalSeconds: sumOf(runs.seeds.map((s) => s.evalSeconds)),
+    ...(id === 'base' ? {} : { seeds, intervals: scoreIntervals(seeds, tasks) }),
   };
+}
+
+function comparisons(input: CollectInput): NonNullable<DemoResults['comparisons']> {
+  const tasks = input.tasks.map((t) => t.name);
+  const examples: Partial<Record<VariantId, SeededExamples[]>> = {};
+  for (const [id, runs] of Object.entries(input.variants)) examples[id as VariantId] = (runs as VariantRuns).seeds;
+  return (['uniform', 'lora'] as const).flatMap((b) => pairedComparison('vote', b, examples, tasks) ?? []);
 }
 
 /** Pure: the report's view model from what the runs recorded. */
@@ -84,7 +112,8 @@ export function collectResults(input: CollectInput): DemoResults {
     modules,
     sensitivity,
     timings: input.timings,
-    variants: ORDER.flatMap((id) => (input.variants[id] ? [variantResult(id, input.variants[id] as VariantRuns)] : [])),
+    variants: ORDER.flatMap((id) => (input.variants[id] ? [variantResult(id, input.variants[id] as VariantRuns, input.tasks.map((t) => t.name))] : [])),
+    comparisons: comparisons(input),
   };
 }
 
@@ -95,9 +124,21 @@ export function readRun(workspace: string, runDir: string | undefined): { events
   return { events: readRunEvents(dir), seconds: readRunRecord(dir)?.timings.totalSeconds };
 }
 
-export function variantRuns(workspace: string, trainDir: string | undefined, evalDir: string | undefined, allocation?: VariantAllocation): VariantRuns {
+/** Per task, per example values from an evaluation run's eval.json (none when absent or written before them). */
+function perExampleOf(workspace: string, evalDir: string | undefined): PerExample {
+  if (!evalDir) return {};
+  const file = path.join(path.resolve(workspace, evalDir), 'eval.json');
+  if (!fs.existsSync(file)) return {};
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks?: Record<string, { perExample?: PerExample[string] }> };
+  return Object.fromEntries(Object.entries(report.tasks ?? {}).flatMap(([task, t]) => (t.perExample ? [[task, t.perExample]] : [])));
+}
+
+export function seedRuns(workspace: string, seed: number, trainDir: string | undefined, evalDir: string | undefined): SeedRuns {
   const train = readRun(workspace, trainDir);
   const evaluation = readRun(workspace, evalDir);
-  return { allocation, trainEvents: train.events, trainSeconds: train.seconds, evalEvents: evaluation.events, evalSeconds: evaluation.seconds };
+  return {
+    seed, trainEvents: train.events, trainSeconds: train.seconds, evalEvents: evaluation.events, evalSeconds: evaluation.seconds,
+    perExample: perExampleOf(workspace, evalDir),
+  };
 }
 

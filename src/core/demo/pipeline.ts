@@ -80,31 +80,37 @@ function allocatePhase(o: PipelineOptions, probeRunDir: () => string): DemoPhase
   };
 }
 
-function trainPhase(o: PipelineOptions, variant: AdaptedVariant, runsRoot: string): DemoPhase {
-  const id = `train:${variant}`;
+/** Phase ids of a variant's training and evaluation with one seed. */
+export const trainPhaseId = (variant: AdaptedVariant, seed: number) => `train:${variant}:${seed}`;
+export const evaluatePhaseId = (variant: AdaptedVariant | 'base', seed?: number) => (seed === undefined ? `evaluate:${variant}` : `evaluate:${variant}:${seed}`);
+const seedTag = (variant: AdaptedVariant, seed: number) => `${variant}, seed ${seed}`;
+
+function trainPhase(o: PipelineOptions, variant: AdaptedVariant, seed: number, runsRoot: string): DemoPhase {
+  const id = trainPhaseId(variant, seed);
   return {
     id,
-    label: `train ${variant}`,
+    label: `train ${seedTag(variant, seed)}`,
     run: async (ctx, previous) => {
       const resumeRun = previous.startedRunDir ? path.resolve(o.workspace, previous.startedRunDir) : undefined;
       if (resumeRun) ctx.log('info', `  resuming ${resumeRun}`);
-      const request = { kind: 'train' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES[variant]), runsRoot, resumeRun, ...o.engine };
-      const outcome = await runTrainJob(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const request = { kind: 'train' as const, experimentFile: path.join(o.workspace, EXPERIMENT_FILES[variant]), runsRoot, resumeRun, seed, ...o.engine };
+      const outcome = await runTrainJob(request, tagged(ctx, seedTag(variant, seed)), (dir) => o.onRunDir(id, dir));
       const runDir = requireRunDir(outcome.runDir, 'train');
       return { files: [path.join(runDir, 'adapter.safetensors')], runDir };
     },
   };
 }
 
-function evaluatePhase(o: PipelineOptions, variant: AdaptedVariant | 'base', runsRoot: string, trainRunDir: () => string | undefined): DemoPhase {
-  const id = `evaluate:${variant}`;
+function evaluatePhase(o: PipelineOptions, variant: AdaptedVariant | 'base', seed: number | undefined, runsRoot: string, trainRunDir: () => string | undefined): DemoPhase {
+  const id = evaluatePhaseId(variant, seed);
+  const tag = variant === 'base' || seed === undefined ? variant : seedTag(variant, seed);
   return {
     id,
-    label: `evaluate ${variant === 'base' ? 'the base model' : variant}`,
+    label: `evaluate ${variant === 'base' ? 'the base model' : tag}`,
     run: async (ctx) => {
       const experimentFile = path.join(o.workspace, EXPERIMENT_FILES[variant === 'base' ? 'vote' : variant]);
       const request = { kind: 'evaluate' as const, experimentFile, runsRoot, adapterRun: trainRunDir(), limit: o.settings.evaluation.limit, ...o.engine };
-      const outcome = await runEvaluateJob(request, tagged(ctx, variant), (dir) => o.onRunDir(id, dir));
+      const outcome = await runEvaluateJob(request, tagged(ctx, tag), (dir) => o.onRunDir(id, dir));
       const runDir = requireRunDir(outcome.runDir, 'evaluate');
       return { files: [path.join(runDir, 'eval.json')], runDir };
     },
@@ -119,9 +125,12 @@ export function pipelinePhases(o: PipelineOptions, runDirOf: (phaseId: string) =
     ...workspacePhases(o),
     probePhase(o, runsRoot),
     // Before any expert map or training run exists, so "no adapter" can only mean the base model.
-    evaluatePhase(o, 'base', runsRoot, () => undefined),
+    evaluatePhase(o, 'base', undefined, runsRoot, () => undefined),
     allocatePhase(o, must('probe')),
-    ...ADAPTED.map((v) => trainPhase(o, v, runsRoot)),
-    ...ADAPTED.map((v) => evaluatePhase(o, v, runsRoot, must(`train:${v}`))),
+    // Seed by seed, so an interrupted demo already holds complete seeds of every variant.
+    ...o.settings.seeds.flatMap((seed) => [
+      ...ADAPTED.map((v) => trainPhase(o, v, seed, runsRoot)),
+      ...ADAPTED.map((v) => evaluatePhase(o, v, seed, runsRoot, must(trainPhaseId(v, seed)))),
+    ]),
   ];
 }

@@ -6,6 +6,8 @@ import { CORPUS_VERSION } from './corpus';
 export interface DemoSettings {
   quick: boolean;
   seed: number;
+  /** Training seeds of every variant (the first is also the experiment files' training.seed). */
+  seeds: number[];
   model: { hidden: number; layers: number; heads: number; kvHeads: number; intermediate: number; maxPositions: number };
   pretrain: { steps: number; batchSize: number; learningRate: number; warmupSteps: number; weightDecay: number; initStd: number };
   data: { trainPerTask: number; testPerTask: number };
@@ -17,17 +19,19 @@ export interface DemoSettings {
 const DEFAULT_SETTINGS: DemoSettings = {
   quick: false,
   seed: 7,
+  seeds: [7, 8, 9],
   model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
   pretrain: { steps: 3000, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
-  data: { trainPerTask: 400, testPerTask: 50 },
+  data: { trainPerTask: 400, testPerTask: 100 },
   probe: { samplesPerTask: 16 },
-  training: { maxSteps: 600, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 30, rank: 4, alpha: 8, loraRank: 8 },
-  evaluation: { limit: 50, maxNewTokens: 10 },
+  training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 30, rank: 4, alpha: 8, loraRank: 8 },
+  evaluation: { limit: 100, maxNewTokens: 10 },
 };
 
 const QUICK_SETTINGS: DemoSettings = {
   quick: true,
   seed: 7,
+  seeds: [7],
   model: { hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 88, maxPositions: 128 },
   pretrain: { steps: 600, batchSize: 16, learningRate: 5e-3, warmupSteps: 20, weightDecay: 0.01, initStd: 0.1 },
   data: { trainPerTask: 120, testPerTask: 16 },

@@ -11,6 +11,11 @@ export interface TaskEvaluation {
   loss: number;
   examples: number;
   correct: number;
+  /**
+   * Per test example, in test-file order: 1/0 for a correct answer (examples with a gold answer only) and the
+   * mean token loss. Runs on the same test examples can then be compared example by example (paired bootstrap).
+   */
+  perExample?: { correct: number[]; loss: number[] };
 }
 
 export interface EvalReport {
@@ -29,7 +34,8 @@ export function taskEvaluation(correct: readonly boolean[], losses: readonly { l
   const lossSum = losses.reduce((a, l) => a + l.lossSum, 0);
   const tokens = losses.reduce((a, l) => a + l.tokens, 0);
   const hits = correct.filter(Boolean).length;
-  return { accuracy: correct.length > 0 ? hits / correct.length : null, loss: tokens > 0 ? lossSum / tokens : NaN, examples: losses.length, correct: hits };
+  const perExample = { correct: correct.map((c) => (c ? 1 : 0)), loss: losses.map((l) => (l.tokens > 0 ? l.lossSum / l.tokens : 0)) };
+  return { accuracy: correct.length > 0 ? hits / correct.length : null, loss: tokens > 0 ? lossSum / tokens : NaN, examples: losses.length, correct: hits, perExample };
 }
 
 function meanOf(values: readonly number[]): number | null {

@@ -1,5 +1,6 @@
-import { averageAccuracy, type DemoResults } from '../results';
-import { formatResultsTable } from '../table';
+import { formatMeanInterval } from '../../stats';
+import { AVERAGE, averageAccuracy, type DemoResults, type VariantResult } from '../results';
+import { comparisonHeadlines, formatComparisons, formatResultsTable } from '../table';
 import { reportCharts, VARIANT_COLORS } from './charts';
 import { escapeHtml, scriptJson } from './escape';
 import { sensitivityHeatmap } from './heatmap';
@@ -38,17 +39,31 @@ function summaryCards(results: DemoResults): string {
 function resultsTable(results: DemoResults): string {
   const head = ['model', 'trainable params', 'experts', ...results.tasks, 'average', 'train time', 'tokens/s'];
   const rows = results.variants.map((v) => {
-    const task = (t: string) => (v.scores[t] ? `${(100 * v.scores[t].accuracy).toFixed(1)}% <small>(${v.scores[t].loss.toFixed(2)})</small>` : '-');
+    const task = (t: string) => (v.scores[t] ? `${accuracyCell(v, t, v.scores[t].accuracy)} <small>(${v.scores[t].loss.toFixed(2)})</small>` : '-');
     const cells = [
       `<span class="swatch" style="background:${VARIANT_COLORS[v.id]}"></span>${escapeHtml(v.label)}`,
       v.trainableParams.toLocaleString('en-US'), v.id === 'base' ? '-' : String(v.totalExperts),
-      ...results.tasks.map(task), `${(100 * averageAccuracy(v, results.tasks)).toFixed(1)}%`,
+      ...results.tasks.map(task), accuracyCell(v, AVERAGE, averageAccuracy(v, results.tasks)),
       v.trainSeconds === undefined ? '-' : `${v.trainSeconds.toFixed(1)} s`,
       v.tokensPerSecond === undefined ? '-' : v.tokensPerSecond.toFixed(0),
     ];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   return `<table class="results"><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Accuracy as mean ± half-width of the 95% interval across seeds, when there is one. */
+function accuracyCell(v: VariantResult, key: string, accuracy: number): string {
+  const interval = v.intervals?.[key]?.accuracy;
+  return `<span class="ci">${escapeHtml(interval ? formatMeanInterval(interval) : `${(100 * accuracy).toFixed(1)}%`)}</span>`;
+}
+
+/** The plain answer first, then the paired differences behind it. */
+function noiseSection(results: DemoResults): string {
+  const headlines = comparisonHeadlines(results);
+  if (headlines.length === 0) return '';
+  const details = formatComparisons(results);
+  return `<h2>Beyond noise?</h2><div class="verdicts">${headlines.map((h) => `<p><b>${escapeHtml(h)}</b></p>`).join('')}</div><pre>${escapeHtml(details)}</pre>`;
 }
 
 function chartBlocks(results: DemoResults): string {
@@ -73,6 +88,7 @@ export function renderReportHtml(results: DemoResults, chartSource: string | und
 <p class="meta">${results.quick ? 'Quick run' : 'Default run'} · ${escapeHtml(results.createdAt)} · base model: ${m.layers} layers, hidden ${m.hidden}, ${m.heads} heads, vocabulary ${m.vocab} · tasks: ${results.tasks.map(escapeHtml).join(', ')}</p>
 ${summaryCards(results)}
 <h2>Results</h2>${resultsTable(results)}
+${noiseSection(results)}
 <h2>Sensitivity (per task, scaled to the task's most sensitive module)</h2>${sensitivityHeatmap(results)}
 <h2>Allocation, training and accuracy</h2><div class="grid">${chartBlocks(results)}</div>
 <h2>Terminal table</h2><pre>${escapeHtml(formatResultsTable(results))}</pre>

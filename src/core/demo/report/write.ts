@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../runFolder/runFolder';
 import type { VariantAllocation } from '../allocate';
-import { collectResults, readRun, variantRuns } from '../collect';
+import { collectResults, readRun, seedRuns } from '../collect';
+import { evaluatePhaseId, trainPhaseId } from '../pipeline';
 import type { AdaptedVariant } from '../experimentFiles';
 import type { BaseModelMeta } from '../pretrain/baseModel';
 import type { DemoResults } from '../results';
@@ -28,10 +29,12 @@ export function gatherResults(workspace: string, state: DemoState, settings: Dem
   const probeDir = runDir('probe');
   const sensitivity = probeDir ? readJson<{ tasks: Record<string, Record<string, number>> }>(path.join(workspace, probeDir, 'sensitivity.json')).tasks : {};
   const variants: Parameters<typeof collectResults>[0]['variants'] = {
-    base: variantRuns(workspace, undefined, runDir('evaluate:base')),
+    base: { seeds: [seedRuns(workspace, 0, undefined, runDir(evaluatePhaseId('base')))] },
   };
   for (const v of ['vote', 'uniform', 'lora'] as AdaptedVariant[]) {
-    if (state.phases[`train:${v}`]) variants[v] = variantRuns(workspace, runDir(`train:${v}`), runDir(`evaluate:${v}`), allocations[v]);
+    const trained = settings.seeds.filter((seed) => state.phases[trainPhaseId(v, seed)]);
+    if (trained.length === 0) continue;
+    variants[v] = { allocation: allocations[v], seeds: trained.map((seed) => seedRuns(workspace, seed, runDir(trainPhaseId(v, seed)), runDir(evaluatePhaseId(v, seed)))) };
   }
   const phaseSeconds = Object.values(state.phases).reduce((a, p) => a + p.seconds, 0);
   return collectResults({
