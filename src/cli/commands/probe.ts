@@ -151,7 +151,7 @@ async function runConfig(values: Values, ctx: JobContext): Promise<number> {
     const outcome = await runJobRequest(request, ctx, (dir) => { runDir = dir; });
     copyOut();
     const s = outcome.summary ?? {};
-    process.stdout.write(`${s.tasks ?? '?'} tasks, ${s.modules ?? '?'} modules in ${typeof s.seconds === 'number' ? formatDuration(s.seconds) : '?'}\nrun: ${outcome.runDir ?? runDir ?? '?'}\n${values.out ? `wrote ${path.resolve(values.out)}\n` : ''}`);
+    process.stdout.write(`${s.tasks ?? '?'} tasks, ${s.modules ?? '?'} modules in ${typeof s.seconds === 'number' ? formatDuration(s.seconds) : '?'}\n${typeof s.stability === 'string' ? `stability: ${s.stability}\n` : ''}run: ${outcome.runDir ?? runDir ?? '?'}\n${values.out ? `wrote ${path.resolve(values.out)}\n` : ''}`);
     return 0;
   } catch (error) {
     if (!(error instanceof JobCancelledError)) throw error;

@@ -26,3 +26,8 @@ export {
   type SensitivityTable, type ThresholdScope,
 } from './types';
 export { allocateByVote, voteFamily, type VoteOptions } from './vote';
+export {
+  DEFAULT_STABILITY_REPLICATES, probeStability, STABILITY_FILE, stabilityCurve, stabilityHint, stabilityReport,
+  type ProbeSamples, type Stability, type StabilityOptions, type StabilityPoint, type StabilityReport,
+} from './stability';
+export { PROBE_SAMPLES_FILE, readProbeSamples, writeProbeSamples, type ProbedExample, type ProbeSamplesFile } from './probeSamples';

@@ -1,5 +1,7 @@
 // The `probe` job: experiment -> run folder -> per-task sensitivities in sensitivity.json (DESIGN.md §3.2, §5).
+import { readProbeSamples } from '../algo/probeSamples';
 import { SENSITIVITY_FILE } from '../algo/sensitivity';
+import { STABILITY_FILE, stabilityReport, type StabilityReport } from '../algo/stability';
 import type { EngineSessionOptions } from '../engine';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { probeToFile, type ProbeOutcome, type ProbePlan } from '../probe/run';
@@ -8,7 +10,7 @@ import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type ModelSpec, type TaskFile } from './loadInputs';
 import { jobEngineOptions } from './engineOptions';
 import type { JobRequest } from './requests';
-import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
+import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from '../runFolder/runFolder';
 
 type ProbeRequest = Extract<JobRequest, { kind: 'probe' }>;
 
@@ -52,6 +54,16 @@ export async function probeWithInputs(plan: ProbeJobPlan, outFile: string, ctx: 
   return probeToFile({ ...plan, maxLength: inputs.maxLength }, { located: inputs.located, tasks }, outFile, ctx);
 }
 
+/** Bootstraps the stored per-example values with the experiment's vote settings; writes stability.json. */
+function writeStability(run: RunFolder, loaded: LoadedExperiment, modules: string[]): StabilityReport | undefined {
+  const samples = readProbeSamples(run.dir);
+  if (!samples) return undefined;
+  const { percentile, scope } = loaded.experiment.allocation;
+  const report = stabilityReport(samples, { candidates: modules, percentile, scope });
+  writeFileAtomic(run.file(STABILITY_FILE), JSON.stringify(report, null, 2) + '\n');
+  return report;
+}
+
 export async function runProbeJob(request: ProbeRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   const config = { probe: loaded.experiment.probe, targetModules: loaded.experiment.adapter.targetModules };
@@ -61,7 +73,13 @@ export async function runProbeJob(request: ProbeRequest, ctx: JobContext, onRunD
     const plan = probePlanOf(loaded, jobEngineOptions(request, loaded, jobCtx));
     const file = run.file(SENSITIVITY_FILE);
     const outcome = await probeWithInputs(plan, file, jobCtx);
-    const summary = { tasks: Object.keys(outcome.table.tasks).length, modules: outcome.modules, examples: outcome.examples, seconds: outcome.seconds };
+    const modules = Object.keys(Object.values(outcome.table.tasks)[0] ?? {});
+    const stability = outcome.partial ? undefined : writeStability(run, loaded, modules);
+    if (stability) jobCtx.log('info', `probe stability (vote, top ${stability.percentile}%): ${stability.hint}`);
+    const summary = {
+      tasks: Object.keys(outcome.table.tasks).length, modules: outcome.modules, examples: outcome.examples, seconds: outcome.seconds,
+      ...(stability ? { stability: stability.hint } : {}),
+    };
     run.record.timings.probeSeconds = outcome.seconds;
     run.record.summary = outcome.partial ? { ...summary, partial: true } : summary;
     jobCtx.artifact({ name: SENSITIVITY_FILE, path: file });

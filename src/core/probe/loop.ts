@@ -1,5 +1,6 @@
 // The probe loop: per task, batches of sampled examples through the runner, per-example clipping, sums per
 // module; progress and a metric per example; stops between batches when cancelled, keeping what was done.
+import type { ProbedExample } from '../algo/probeSamples';
 import { chunk, type EncodedExample } from '../data';
 import type { JobContext } from '../runFolder/context';
 import { clipPerExample } from './norms';
@@ -31,6 +32,8 @@ export interface ProbeTotals {
   examples: Record<string, number>;
   /** True when cancelled before every example was probed. */
   partial: boolean;
+  /** Per task: every probed example's (clipped) value per module, in the order of the targets. */
+  perExample: Record<string, ProbedExample[]>;
 }
 
 /** Sorted by length (stable) so batches pad little. */
@@ -54,8 +57,10 @@ async function probeTask(task: ProbeTaskInput, runner: ProbeRunner, targets: rea
   for (const batch of batchesOf(task.examples, options.batchSize)) {
     if (ctx.signal.aborted) return false;
     const started = performance.now();
-    const perModule = await runner.norms(batch.map((e) => e.example));
-    addBatch(sums, clipPerExample(perModule, options.clip));
+    const perModule = clipPerExample(await runner.norms(batch.map((e) => e.example)), options.clip);
+    addBatch(sums, perModule);
+    const rows = (totals.perExample[task.name] ??= []);
+    batch.forEach(({ index }, b) => rows.push({ index, values: perModule.map((values) => values[b]) }));
     totals.tasks[task.name] = totalsEntry(targets, sums);
     const seconds = (performance.now() - started) / 1000 / batch.length;
     for (const { index } of batch) {
@@ -69,7 +74,7 @@ async function probeTask(task: ProbeTaskInput, runner: ProbeRunner, targets: rea
 
 /** Probes every task in order; on cancellation returns the totals so far with `partial: true`. */
 export async function probeTasks(tasks: readonly ProbeTaskInput[], runner: ProbeRunner, targets: readonly ProbeTarget[], options: ProbeLoopOptions, ctx: JobContext): Promise<ProbeTotals> {
-  const totals: ProbeTotals = { tasks: {}, examples: {}, partial: false };
+  const totals: ProbeTotals = { tasks: {}, examples: {}, partial: false, perExample: {} };
   for (const [i, task] of tasks.entries()) {
     if (!(await probeTask(task, runner, targets, options, ctx, totals))) return { ...totals, partial: true };
     if (i < tasks.length - 1) options.onTaskDone?.(totals);

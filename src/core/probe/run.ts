@@ -2,6 +2,8 @@
 // atomically (after each task too, marked partial), and hand back what the job records.
 import * as os from 'node:os';
 import { memoryRefusal } from '../algo/memory';
+import * as path from 'node:path';
+import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
 import type { EngineSessionOptions } from '../engine';
@@ -109,11 +111,17 @@ export async function probeToFile(plan: ProbePlan, inputs: ProbeInputs, outFile:
     tasks: totals.tasks,
     meta: metaOf(plan, located, totals, { seconds: seconds(), device: runner.device, methods: methodCounts(runner.methods) }),
   });
+  const samplesFile = path.join(path.dirname(outFile), PROBE_SAMPLES_FILE);
+  const modules = targets.map((t) => t.name);
+  const write = (totals: ProbeTotals, table: SensitivityTable) => {
+    writeSensitivity(outFile, table);
+    writeProbeSamples(samplesFile, { tasks: Object.fromEntries(Object.entries(totals.perExample).map(([task, examples]) => [task, { modules, examples }])) });
+  };
   try {
-    const onTaskDone = (sofar: ProbeTotals) => writeSensitivity(outFile, tableOf({ ...sofar, partial: true }));
+    const onTaskDone = (sofar: ProbeTotals) => write(sofar, tableOf({ ...sofar, partial: true }));
     const totals = await probeTasks(tasks, runner, targets, { clip: plan.clip, batchSize, onTaskDone }, ctx);
     const table = tableOf(totals);
-    writeSensitivity(outFile, table);
+    write(totals, table);
     return { table, examples: totals.examples, modules: targets.length, seconds: seconds(), partial: totals.partial };
   } finally {
     await runner.dispose();

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { PROBE_SAMPLES_FILE, type ProbeSamplesFile } from '../../../src/core/algo/probeSamples';
 import { readSensitivity } from '../../../src/core/algo/sensitivity';
 import { sampleIndices } from '../../../src/core/data';
 import { JobCancelledError } from '../../../src/core/runFolder/context';
@@ -13,6 +14,23 @@ import { recordingContext, tempDir } from './helpers';
 import { writeProbeWorkspace } from './workspace';
 
 const MODULES = (layers: number) => Array.from({ length: layers }, (_, l) => [`model.layers.${l}.self_attn.q_proj`, `model.layers.${l}.self_attn.v_proj`, `model.layers.${l}.mlp.down_proj`]).flat();
+
+/** sensitivity-examples.json: the per-example values of every probed example, summing to the table's S_t(W). */
+function assertPerExampleValues(runDir: string, tasks: Record<string, Record<string, number>>): void {
+  const stored = JSON.parse(fs.readFileSync(path.join(runDir, PROBE_SAMPLES_FILE), 'utf8')) as ProbeSamplesFile;
+  for (const [task, values] of Object.entries(tasks)) {
+    const { modules, examples } = stored.tasks[task];
+    assert.deepEqual(modules, Object.keys(values));
+    assert.equal(examples.length, 5);
+    modules.forEach((name, m) => {
+      const sum = examples.reduce((a, e) => a + e.values[m], 0);
+      assert.ok(Math.abs(sum - values[name]) <= 1e-9 * values[name], `${task} ${name}: ${sum} vs ${values[name]}`);
+    });
+  }
+  const report = JSON.parse(fs.readFileSync(path.join(runDir, 'stability.json'), 'utf8')) as { curve: unknown[]; voteFrequency: Record<string, Record<string, number>> };
+  assert.equal(report.curve.length, 4);
+  assert.deepEqual(Object.keys(report.voteFrequency), Object.keys(tasks));
+}
 
 describe('probe job', () => {
   it('writes sensitivity.json with every target module per task, meta, events and timings in a run folder', async () => {
@@ -45,7 +63,10 @@ describe('probe job', () => {
     const record = readRunRecord(runDir)!;
     assert.equal(record.status, 'succeeded');
     assert.ok(record.timings.probeSeconds > 0 && record.timings.totalSeconds >= record.timings.probeSeconds);
-    assert.deepEqual({ ...record.summary, seconds: 0 }, { tasks: 2, modules: 6, examples: { text: 5, tokens: 5 }, seconds: 0 });
+    const { stability, ...summary } = record.summary ?? {};
+    assert.deepEqual({ ...summary, seconds: 0 }, { tasks: 2, modules: 6, examples: { text: 5, tokens: 5 }, seconds: 0 });
+    assert.match(String(stability), /^5 samples\/task: \d+ % of the allocation is stable/);
+    assertPerExampleValues(runDir, raw.tasks);
     const events = readRunEvents(runDir);
     const probed = events.filter((e) => e.event === 'metric' && e.type === 'probe-example');
     assert.equal(probed.length, 10);
