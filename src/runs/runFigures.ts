@@ -81,6 +81,7 @@ export function runFigures(entry: RunEntry, events: readonly RunEvent[], experim
       return { averageAccuracy: averageAccuracy(entry, events) };
     case 'export':
     case 'demo':
+    case 'sweep':
       return {};
     default: {
       const never: never = entry.record.kind;

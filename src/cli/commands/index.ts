@@ -23,6 +23,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'turn per-task sensitivities into experts per module (vote or a baseline, under a budget)',
     load: async () => (await import('./allocate')).allocateCommand,
   },
+  sweep: {
+    summary: 'run every combination of the experiment\'s sweep lists (seeds, strategies, budgets), queued and resumable; mean ± CI',
+    load: async () => (await import('./sweep')).runSweepCommand,
+  },
   generate: { summary: 'continue a prompt with the base model (KV cache; greedy or seeded top-p sampling)', load: async () => (await import('./generate')).runGenerateCommand },
   demo: {
     summary: 'write a demo workspace and run probe → allocate → train → evaluate on it (--quick: ~2 min)',

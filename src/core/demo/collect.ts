@@ -1,12 +1,13 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allModules, parseModuleName, type ModelConfig } from '../model/config';
+import { readPerExample } from '../jobs/evaluate';
 import { readRunEvents, readRunRecord, type RunEvent } from '../runFolder/runFolder';
 import type { ExperimentTask } from '../experiment/types';
 import type { VariantAllocation } from './allocate';
 import { DEMO_TARGETS } from './experimentFiles';
 import type { DemoResults, SeedResult, TaskScore, VariantId, VariantResult } from './results';
-import { meanScores, pairedComparison, scoreIntervals, type PerExample, type SeededExamples } from './seeds';
+import type { PerExample, SeededExamples } from '../stats';
+import { meanScores, pairedComparison, scoreIntervals } from './seeds';
 
 /** What one training seed of a variant (or the base model's evaluation, seed 0) left in its run folders. */
 export interface SeedRuns {
@@ -124,21 +125,12 @@ export function readRun(workspace: string, runDir: string | undefined): { events
   return { events: readRunEvents(dir), seconds: readRunRecord(dir)?.timings.totalSeconds };
 }
 
-/** Per task, per example values from an evaluation run's eval.json (none when absent or written before them). */
-function perExampleOf(workspace: string, evalDir: string | undefined): PerExample {
-  if (!evalDir) return {};
-  const file = path.join(path.resolve(workspace, evalDir), 'eval.json');
-  if (!fs.existsSync(file)) return {};
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { tasks?: Record<string, { perExample?: PerExample[string] }> };
-  return Object.fromEntries(Object.entries(report.tasks ?? {}).flatMap(([task, t]) => (t.perExample ? [[task, t.perExample]] : [])));
-}
-
 export function seedRuns(workspace: string, seed: number, trainDir: string | undefined, evalDir: string | undefined): SeedRuns {
   const train = readRun(workspace, trainDir);
   const evaluation = readRun(workspace, evalDir);
   return {
     seed, trainEvents: train.events, trainSeconds: train.seconds, evalEvents: evaluation.events, evalSeconds: evaluation.seconds,
-    perExample: perExampleOf(workspace, evalDir),
+    perExample: evalDir ? readPerExample(path.resolve(workspace, evalDir)) : {},
   };
 }
 

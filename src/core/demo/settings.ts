@@ -22,10 +22,10 @@ const DEFAULT_SETTINGS: DemoSettings = {
   seeds: [7, 8, 9],
   model: { hidden: 64, layers: 4, heads: 4, kvHeads: 2, intermediate: 176, maxPositions: 128 },
   pretrain: { steps: 3000, batchSize: 24, learningRate: 5e-3, warmupSteps: 50, weightDecay: 0.01, initStd: 0.1 },
-  data: { trainPerTask: 400, testPerTask: 100 },
+  data: { trainPerTask: 400, testPerTask: 50 },
   probe: { samplesPerTask: 16 },
   training: { maxSteps: 400, microBatchSize: 16, learningRate: 3e-3, warmupSteps: 30, rank: 4, alpha: 8, loraRank: 8 },
-  evaluation: { limit: 100, maxNewTokens: 10 },
+  evaluation: { limit: 50, maxNewTokens: 10 },
 };
 
 const QUICK_SETTINGS: DemoSettings = {

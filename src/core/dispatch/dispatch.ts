@@ -3,6 +3,7 @@ import { runDemoJob } from '../demo/job';
 import { runEvaluateJob } from '../jobs/evaluate';
 import { runProbeJob } from '../jobs/probe';
 import type { JobRequest, JobRequestKind } from '../jobs/requests';
+import { runSweepJob } from '../jobs/sweep';
 import { runTrainJob } from '../jobs/train';
 import type { JobContext, JobOutcome, RunDirListener } from '../runFolder/context';
 
@@ -20,6 +21,7 @@ const jobs: { [K in JobRequestKind]: JobRunner<K> } = {
   train: runTrainJob,
   evaluate: runEvaluateJob,
   demo: runDemoJob,
+  sweep: runSweepJob,
 };
 
 /** Runs one job request; the worker and the CLI are thin shells over this. */

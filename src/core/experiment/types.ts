@@ -62,6 +62,22 @@ export interface EvaluationSettings {
   batchSize: number;
 }
 
+export type SweepStrategy = AllocationStrategy | 'lora';
+
+export interface SweepBudget {
+  kind: Exclude<BudgetKind, 'none'>;
+  value: number;
+}
+
+/** The optional `sweep` section: lists whose every combination becomes a run. */
+export interface SweepSettings {
+  seeds?: number[];
+  strategies?: SweepStrategy[];
+  budgets?: SweepBudget[];
+  percentiles?: number[];
+  maxRuns: number;
+}
+
 export interface Experiment {
   name?: string;
   model: { path: string; format: 'auto' | 'hf' | 'llama2c'; tokenizer?: string };
@@ -73,6 +89,7 @@ export interface Experiment {
   experts?: ExpertMap | string;
   training: TrainingSettings;
   evaluation: EvaluationSettings;
+  sweep?: SweepSettings;
   device?: DeviceChoice;
   threads?: number;
 }

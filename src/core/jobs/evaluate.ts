@@ -1,6 +1,8 @@
 // The `evaluate` job: greedy generation + answer matching and held-out loss per task, for the base model or
 // the base model with a trained adapter; writes eval.json.
 import { extractAnswer } from '../data';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { adaptedModules } from '../model/adapters/config';
 import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
@@ -9,7 +11,8 @@ import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type TaskInputs
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
-import { evalReport, evalTaskEvent, nothingToEvaluate, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
+import { evalReport, evalTaskEvent, nothingToEvaluate, taskEvaluation, type EvalReport, type TaskEvaluation } from '../train/evalReport';
+import type { PerExample } from '../stats';
 import { throwIfCancelled, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from './requests';
@@ -19,6 +22,14 @@ import { jobEngineOptions } from './engineOptions';
 type EvaluateRequest = Extract<JobRequest, { kind: 'evaluate' }>;
 
 export const EVAL_FILE = 'eval.json';
+
+/** Per task, the per-example outcomes an evaluation run stored in eval.json (none when absent or older). */
+export function readPerExample(runDir: string): PerExample {
+  const file = path.join(runDir, EVAL_FILE);
+  if (!fs.existsSync(file)) return {};
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<EvalReport>;
+  return Object.fromEntries(Object.entries(report.tasks ?? {}).flatMap(([task, t]) => (t.perExample ? [[task, t.perExample]] : [])));
+}
 
 function loadAdapter(dir: string | undefined, base: BaseModel): AdapterValues | undefined {
   if (!dir) return undefined;

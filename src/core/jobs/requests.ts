@@ -28,6 +28,8 @@ export type JobRequest =
   | ({ kind: 'probe'; experimentFile: string; runsRoot?: string } & EngineOptions)
   | ({ kind: 'train'; experimentFile: string; runsRoot?: string; resumeRun?: string } & TrainingOverrides & EngineOptions)
   | ({ kind: 'evaluate'; experimentFile: string; runsRoot?: string; adapterRun?: string; limit?: number } & EngineOptions)
-  | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions);
+  | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions)
+  /** `resumeSweep`: a sweep run folder to continue; `confirmed`: more runs than sweep.maxRuns are fine. */
+  | ({ kind: 'sweep'; experimentFile: string; runsRoot?: string; resumeSweep?: string; confirmed?: boolean } & EngineOptions);
 
 export type JobRequestKind = JobRequest['kind'];

@@ -1,7 +1,7 @@
 import type { PlacementReport } from '../engine/placement';
 
 /** What every long job reports while it runs; the CLI prints it, the worker forwards it over IPC, the run folder records it. */
-export type JobKind = 'probe' | 'allocate' | 'train' | 'evaluate' | 'export' | 'demo';
+export type JobKind = 'probe' | 'allocate' | 'train' | 'evaluate' | 'export' | 'demo' | 'sweep';
 
 export interface ProgressEvent {
   /** What is happening now, e.g. "probe boolq" or "train". */

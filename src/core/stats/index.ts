@@ -7,3 +7,4 @@ export { DEFAULT_BOOTSTRAP_SEED, DEFAULT_REPLICATES, pairedBootstrap, type Paire
 export { meanInterval, meanOf, sampleSd, type MeanInterval } from './intervals';
 export { incompleteBeta, logGamma, studentTCdf, studentTQuantile } from './tDistribution';
 export { ACCURACY_POINTS, describeDifference, formatMeanInterval, LOSS_DIFFERENCE, verdictOf, type DifferenceFormat, type Verdict } from './verdict';
+export { compareSeeded, type PerExample, type SeededExamples } from './seeded';
