@@ -47,7 +47,7 @@ describe('smoe demo --quick, end to end', () => {
     const args = ['demo', '--quick', '--out', out, '--device', 'cpu'];
 
     // Non-TTY progress prints a line per tenth: stop once the first adapter is past its first checkpoint.
-    const first = await runCli(args, env, /train \[vote\]\s+\[[#.]+\] ([4-9]\d|1[01]\d)\/120/);
+    const first = await runCli(args, env, /train \[vote, seed 7\]\s+\[[#.]+\] ([4-9]\d|1[01]\d)\/120/);
     assert.equal(first.code, 130, `interrupted run exits 130\n${first.stderr}`);
     assert.match(first.stderr, /Run the same command again to resume/);
     const afterStop = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
@@ -68,13 +68,17 @@ describe('smoe demo --quick, end to end', () => {
       assert.match(second.stdout, new RegExp(`^${label}\\s+[\\d,]+`, 'm'), label);
     }
     assert.match(second.stdout, /probe: [\d.]+s \([\d.]+% of training\); training: [\d.]+s/);
+    // --quick keeps one seed: no interval across seeds, but the paired differences over the test examples.
+    assert.match(second.stdout, /one training seed \(7\): no interval across seeds/);
+    assert.match(second.stdout, /accuracy: vote − uniform: [+−]\d+\.\d points \(95% CI [+−]\d+\.\d to [+−]\d+\.\d\): (no difference beyond noise|vote is (better|worse) beyond noise)/);
+    assert.ok(fs.existsSync(path.join(out, afterStop.phases.probe.runDir, 'sensitivity-examples.json')), 'the probe kept its per-example values');
 
     const report = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
     assert.match(report, /id="chart-accuracy"/);
     assert.match(report, /<table class="heatmap">/);
     const state = JSON.parse(fs.readFileSync(path.join(out, STATE_FILE), 'utf8'));
     assert.equal(state.phases[interrupted].runDir, interruptedRun, 'training resumed in its own run folder');
-    for (const id of ['probe', 'evaluate:base', 'train:vote', 'train:uniform', 'train:lora', 'evaluate:vote', 'evaluate:uniform', 'evaluate:lora']) {
+    for (const id of ['probe', 'evaluate:base', 'train:vote:7', 'train:uniform:7', 'train:lora:7', 'evaluate:vote:7', 'evaluate:uniform:7', 'evaluate:lora:7']) {
       const runDir = path.join(out, state.phases[id].runDir);
       assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'succeeded', id);
     }
