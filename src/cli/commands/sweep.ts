@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { JobCancelledError } from '../../core/jobs/context';
 import { runJobRequest } from '../../core/jobs/dispatch';
-import { planSweep, SweepPlanError } from '../../core/jobs/sweep';
+import { planSweep, SweepPlanError, type SweepPlan } from '../../core/jobs/sweep';
 import { cancelEntries, queueProgress, readQueue } from '../../core/jobs/sweepQueue';
 import type { SweepComparison } from '../../core/jobs/sweepSummary';
 import { formatMeanInterval } from '../../core/stats';
@@ -52,31 +52,33 @@ function statusText(dir: string): string {
   return `${done} of ${total} runs finished${queue.stopRequested ? ' (stop requested)' : ''}\n${formatTable(['run', 'status'], queue.entries.map((e) => [e.spec.id, e.status]))}`;
 }
 
-/** `smoe sweep`: the comparison on stdout, progress on stderr. */
-export async function runSweepCommand(argv: string[]): Promise<number> {
-  const yes = argv.includes('--yes');
-  const { flags, help } = parseFlags(argv.filter((a) => a !== '--yes'), { values: ['--config', '--resume', '--cancel', '--sweep', '--status', '--device', '--threads'], help: HELP });
-  if (help) { process.stdout.write(`${HELP}\n`); return 0; }
-  if (flags.has('--status')) { process.stdout.write(`${statusText(path.resolve(flags.get('--status') as string))}\n`); return 0; }
-  if (flags.has('--cancel')) {
-    const dir = flags.get('--sweep');
-    if (!dir) throw new UsageError(`--cancel needs --sweep SWEEP_DIR\n\n${HELP}`);
-    const which = flags.get('--cancel') as string;
-    const cancelled = cancelEntries(path.resolve(dir), which === 'all' ? undefined : which);
-    process.stdout.write(`cancelled: ${cancelled.length ? cancelled.join(', ') : 'nothing (those runs had finished)'}\n`);
-    return 0;
+function cancelCommand(flags: Map<string, string>): number {
+  const dir = flags.get('--sweep');
+  if (!dir) throw new UsageError(`--cancel needs --sweep SWEEP_DIR\n\n${HELP}`);
+  const which = flags.get('--cancel') as string;
+  const cancelled = cancelEntries(path.resolve(dir), which === 'all' ? undefined : which);
+  process.stdout.write(`cancelled: ${cancelled.length ? cancelled.join(', ') : 'nothing (those runs had finished)'}\n`);
+  return 0;
+}
+
+/** The checked plan, or undefined after printing why the sweep cannot start. */
+function checkedPlan(experimentFile: string): SweepPlan | undefined {
+  try {
+    return planSweep(experimentFile);
+  } catch (error) {
+    if (!(error instanceof SweepPlanError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
   }
+}
+
+async function runSweep(flags: Map<string, string>, yes: boolean): Promise<number> {
   const config = flags.get('--config');
   if (!config) throw new UsageError(`--config is required\n\n${HELP}`);
   const experimentFile = path.resolve(config);
   const resume = flags.get('--resume');
-  let plan;
-  try {
-    plan = planSweep(experimentFile);
-  } catch (error) {
-    if (error instanceof SweepPlanError) { process.stderr.write(`${error.message}\n`); return 2; }
-    throw error;
-  }
+  const plan = checkedPlan(experimentFile);
+  if (!plan) return 2;
   if (!resume && !(await confirmed(plan.specs.length, plan.maxRuns, yes))) { process.stderr.write('not started\n'); return 1; }
   const reporter = new TerminalReporter();
   let sweepDir: string | undefined;
@@ -93,4 +95,14 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
     process.stderr.write(`stopped; finished runs are kept. Continue with: smoe sweep --config ${path.relative(process.cwd(), experimentFile)} --resume ${sweepDir ?? 'SWEEP_DIR'}\n`);
     return 130;
   }
+}
+
+/** `smoe sweep`: the comparison on stdout, progress on stderr. */
+export async function runSweepCommand(argv: string[]): Promise<number> {
+  const yes = argv.includes('--yes');
+  const { flags, help } = parseFlags(argv.filter((a) => a !== '--yes'), { values: ['--config', '--resume', '--cancel', '--sweep', '--status', '--device', '--threads'], help: HELP });
+  if (help) { process.stdout.write(`${HELP}\n`); return 0; }
+  if (flags.has('--status')) { process.stdout.write(`${statusText(path.resolve(flags.get('--status') as string))}\n`); return 0; }
+  if (flags.has('--cancel')) return cancelCommand(flags);
+  return runSweep(flags, yes);
 }
