@@ -1,4 +1,5 @@
 import type { ExpertMap } from '../experiment/types';
+import type { StabilityReport } from '../algo';
 import type { MeanInterval, PairedDifference } from '../stats';
 
 /** What the demo measured, gathered from its run folders: the input of the table and of report.html. */
@@ -68,6 +69,8 @@ export interface DemoResults {
   sensitivity: Record<string, Record<string, number>>;
   timings: { pretrainSeconds: number; pretrainCached: boolean; probeSeconds: number; totalSeconds: number };
   variants: VariantResult[];
+  /** The probe's bootstrap stability (vote frequency per task and module, and the hint); absent in older results. */
+  stability?: Pick<StabilityReport, 'voteFrequency' | 'hint' | 'replicates' | 'curve'>;
   /** Paired comparisons of the vote with each baseline (absent in results written before seeds). */
   comparisons?: DemoComparison[];
 }

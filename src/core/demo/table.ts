@@ -78,5 +78,6 @@ export function formatTimings(results: DemoResults): string {
   return [
     `probe: ${fixed(probeSeconds, 1)}s${ratio}; training: ${fixed(trainTotal, 1)}s${runs > trained.length ? ` over ${runs} runs` : ''} (${perVariant})`,
     `base model pre-training: ${fixed(pretrainSeconds, 1)}s${pretrainCached ? ' (cached, measured when it was built)' : ''}; whole demo: ${fixed(totalSeconds, 1)}s`,
+    ...(results.stability ? [`probe stability (bootstrap of the probed examples): ${results.stability.hint}`] : []),
   ].join('\n');
 }

@@ -56,4 +56,14 @@ describe('demo seeds', () => {
     assert.match(html, /Does the vote beat plain LoRA beyond noise\? no — the difference is within noise/);
     assert.match(html, /<span class="ci">58\.3±35\.9%<\/span>/);
   });
+
+  it('the heatmap shows each cell\'s vote confidence and the stability hint', () => {
+    const module = DEMO_RESULTS_FIXTURE.modules[0];
+    const hint = '16 samples/task: 88 % of the allocation is stable; about 64 would reach 95 %';
+    const stability = { voteFrequency: { copy: { [module]: 0.87 } }, hint, replicates: 200, curve: [] };
+    const html = renderReportHtml({ ...DEMO_RESULTS_FIXTURE, stability }, undefined);
+    assert.ok(html.includes(`${module}: `) && html.includes('the task votes for it in 87% of resampled probes'));
+    assert.ok(html.includes(`Probe stability: ${hint}.`));
+    assert.match(formatResultsTable({ ...DEMO_RESULTS_FIXTURE, stability }), /probe stability \(bootstrap of the probed examples\): 16 samples\/task: 88 %/);
+  });
 });

@@ -14,11 +14,17 @@ export function sensitivityHeatmap(results: DemoResults): string {
     const cells = values.map((s, i) => {
       const share = s / max;
       const light = Math.round(97 - 55 * share);
-      return `<td style="background:hsl(214,82%,${light}%);color:${share > 0.6 ? '#fff' : '#202124'}" title="${escapeHtml(results.modules[i])}: ${s.toExponential(3)}">${share.toFixed(2).replace(/^0/, '')}</td>`;
+      const frequency = results.stability?.voteFrequency[task]?.[results.modules[i]];
+      const confidence = frequency === undefined ? '' : `; the task votes for it in ${Math.round(100 * frequency)}% of resampled probes`;
+      const marked = frequency !== undefined && frequency >= 0.5 ? `;outline:${frequency >= 0.9 ? 2 : 1}px solid #202124;outline-offset:-2px` : '';
+      return `<td style="background:hsl(214,82%,${light}%);color:${share > 0.6 ? '#fff' : '#202124'}${marked}" title="${escapeHtml(results.modules[i])}: ${s.toExponential(3)}${confidence}">${share.toFixed(2).replace(/^0/, '')}</td>`;
     });
     return `<tr><th>${escapeHtml(task)}</th>${cells.join('')}</tr>`;
   });
-  const legend = '<p class="meta">Columns: layer and module (q, k, v, o; g = gate, u = up, d = down). Hover a cell for S<sub>t</sub>(W).</p>';
+  const confidence = results.stability
+    ? ` Outlined: the task votes for the module in at least half of ${results.stability.replicates} bootstrap resamples of the probe (thick: 90 %). Probe stability: ${escapeHtml(results.stability.hint)}.`
+    : '';
+  const legend = `<p class="meta">Columns: layer and module (q, k, v, o; g = gate, u = up, d = down). Hover a cell for S<sub>t</sub>(W) and its vote confidence.${confidence}</p>`;
   return `${legend}<div class="scroll"><table class="heatmap"><thead><tr><th>task</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { STABILITY_FILE, type StabilityReport } from '../../algo';
 import { writeFileAtomic } from '../../runFolder/runFolder';
 import type { VariantAllocation } from '../allocate';
 import { collectResults, readRun, seedRuns } from '../collect';
@@ -37,7 +38,9 @@ export function gatherResults(workspace: string, state: DemoState, settings: Dem
     variants[v] = { allocation: allocations[v], seeds: trained.map((seed) => seedRuns(workspace, seed, runDir(trainPhaseId(v, seed)), runDir(evaluatePhaseId(v, seed)))) };
   }
   const phaseSeconds = Object.values(state.phases).reduce((a, p) => a + p.seconds, 0);
-  return collectResults({
+  const stabilityFile = probeDir ? path.join(workspace, probeDir, STABILITY_FILE) : undefined;
+  const stability = stabilityFile && fs.existsSync(stabilityFile) ? readJson<StabilityReport>(stabilityFile) : undefined;
+  const results = collectResults({
     quick: settings.quick,
     createdAt: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
     config: demoModelConfig(settings, demoTokenizer().vocabSize),
@@ -52,6 +55,7 @@ export function gatherResults(workspace: string, state: DemoState, settings: Dem
     },
     variants,
   });
+  return stability ? { ...results, stability: { voteFrequency: stability.voteFrequency, hint: stability.hint, replicates: stability.replicates, curve: stability.curve } } : results;
 }
 
 /** Writes report.html (self-contained) and results.json beside it; returns both paths and any warning. */
