@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Node } from 'jsonc-parser';
 import { memoryLensTitle } from '../core/experiment/memoryLens';
+import { stabilityHintBeside } from '../core/algo/probeSamples';
 import { parseWithPositions } from '../core/experiment/positions';
 import { probeSamplesOf, taskCountOf } from '../core/experiment/settings';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
@@ -62,7 +63,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
     lens.command = commandFor(lens, {
       budget: () => ({ title: budgetTitle(plan), command: '' }),
       allocate: () => ({ title: 'Allocate…', command: 'smoe.allocateExperts', arguments: [lens.uri] }),
-      probe: () => ({ title: probeTitle(raw), command: 'smoe.probe', arguments: [lens.uri] }),
+      probe: () => ({ title: probeTitle(raw, analysis.sensitivity?.source.location), command: 'smoe.probe', arguments: [lens.uri] }),
       module: () => ({ title: moduleTitle(plan, lens.module!), command: '' }),
       apply: () => suggestionTitle(plan, lens.uri, lens.module!),
       train: () => ({ title: 'Train', command: 'smoe.train', arguments: [lens.uri] }),
@@ -79,9 +80,11 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
   }
 }
 
-function probeTitle(raw: unknown): string {
+/** With a probe run's stability.json beside the sensitivity in use, its hint (e.g. "… about 64 would reach 96 %"). */
+function probeTitle(raw: unknown, sensitivity: string | undefined): string {
   const tasks = taskCountOf(raw);
-  return `Probe sensitivity (${probeSamplesOf(raw)} samples/task × ${tasks} task${tasks === 1 ? '' : 's'})`;
+  const hint = sensitivity ? stabilityHintBeside(sensitivity) : undefined;
+  return `Probe sensitivity (${probeSamplesOf(raw)} samples/task × ${tasks} task${tasks === 1 ? '' : 's'})${hint ? ` · last probe: ${hint}` : ''}`;
 }
 
 function commandFor(lens: ExperimentLens, table: Record<LensKind, () => vscode.Command>): vscode.Command {

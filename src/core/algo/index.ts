@@ -30,4 +30,4 @@ export {
   DEFAULT_STABILITY_REPLICATES, probeStability, STABILITY_FILE, stabilityCurve, stabilityHint, stabilityReport,
   type ProbeSamples, type Stability, type StabilityOptions, type StabilityPoint, type StabilityReport,
 } from './stability';
-export { PROBE_SAMPLES_FILE, readProbeSamples, writeProbeSamples, type ProbedExample, type ProbeSamplesFile } from './probeSamples';
+export { PROBE_SAMPLES_FILE, readProbeSamples, stabilityHintBeside, writeProbeSamples, type ProbedExample, type ProbeSamplesFile } from './probeSamples';

@@ -41,3 +41,14 @@ export function readProbeSamples(location: string): ProbeSamples | undefined {
   }
   return { tasks };
 }
+
+/** The stability hint a probe run left beside its sensitivity.json (stability.json), if any. */
+export function stabilityHintBeside(sensitivityLocation: string): string | undefined {
+  const dir = fs.existsSync(sensitivityLocation) && fs.statSync(sensitivityLocation).isDirectory() ? sensitivityLocation : path.dirname(sensitivityLocation);
+  try {
+    const hint = (JSON.parse(fs.readFileSync(path.join(dir, 'stability.json'), 'utf8')) as { hint?: unknown }).hint;
+    return typeof hint === 'string' && hint !== '' ? hint : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,7 +1,10 @@
 // Probe stability: the bootstrap of stored per-example probe values against hand-derived probabilities.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { probeStability, stabilityCurve, stabilityHint, stabilityReport, type ProbeSamples } from '../../../src/core/algo';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { probeStability, stabilityCurve, stabilityHint, stabilityHintBeside, stabilityReport, type ProbeSamples } from '../../../src/core/algo';
 
 const A = 'model.layers.0.self_attn.q_proj';
 const B = 'model.layers.0.self_attn.k_proj';
@@ -55,5 +58,17 @@ describe('stabilityHint', () => {
     assert.equal(report.curve.length, 4);
     assert.match(report.hint, /^3 samples\/task: \d+ % of the allocation is stable/);
     assert.equal(report.percentile, 50);
+  });
+});
+
+describe('stabilityHintBeside', () => {
+  it('reads the hint of the probe run that holds the sensitivity in use, and nothing without one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-stability-'));
+    const sensitivity = path.join(dir, 'sensitivity.json');
+    fs.writeFileSync(sensitivity, '{"tasks": {}}');
+    assert.equal(stabilityHintBeside(sensitivity), undefined);
+    fs.writeFileSync(path.join(dir, 'stability.json'), JSON.stringify(stabilityReport(SKEWED, OPTIONS)));
+    assert.match(stabilityHintBeside(sensitivity) ?? '', /^3 samples\/task: \d+ % of the allocation is stable/);
+    assert.equal(stabilityHintBeside(dir), stabilityHintBeside(sensitivity));
   });
 });
