@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
-import { JobCancelledError } from '../../core/jobs/context';
-import { runJobRequest } from '../../core/jobs/dispatch';
+import { JobCancelledError } from '../../core/runFolder/context';
+import { runJobRequest } from '../../core/dispatch/dispatch';
 import { planSweep, SweepPlanError, type SweepPlan } from '../../core/jobs/sweep';
 import { cancelEntries, queueProgress, readQueue } from '../../core/jobs/sweepQueue';
 import type { SweepComparison } from '../../core/jobs/sweepSummary';

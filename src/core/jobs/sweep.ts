@@ -9,10 +9,12 @@ import { newestProbeRun } from '../experiment/sensitivitySource';
 import { checkSweep, expandSweep, type SweepProblem, type SweepRunSpec } from '../experiment/sweep';
 import type { ModelConfig } from '../model/config';
 import { readArchitecture } from '../model/load';
-import { throwIfCancelled, JobCancelledError, type JobContext } from './context';
-import { runJobRequest, type JobOutcome, type RunDirListener } from './dispatch';
+import { throwIfCancelled, JobCancelledError, type JobContext, type JobOutcome, type RunDirListener } from '../runFolder/context';
+import { runEvaluateJob } from './evaluate';
+import { runProbeJob } from './probe';
+import { runTrainJob } from './train';
 import type { EngineOptions, JobRequest } from './requests';
-import { defaultRunsRoot, readRunRecord, RunFolder, withRunFolder, writeFileAtomic } from './runFolder';
+import { defaultRunsRoot, readRunRecord, RunFolder, withRunFolder, writeFileAtomic } from '../runFolder/runFolder';
 import { allocateRun, writeRunExperiment } from './sweepEntry';
 import { createQueue, nextEntry, queueProgress, readQueue, updateEntry, type QueueEntry } from './sweepQueue';
 import { COMPARISON_FILE, compareSweep } from './sweepSummary';
@@ -70,7 +72,7 @@ async function sensitivityFor(state: SweepState, ctx: JobContext): Promise<Sensi
   const found = own ? loaded.resolve(own) : newestProbeRun(state.runsRoot, loaded.file)?.location;
   if (found) return readSensitivity(found);
   ctx.log('info', 'no sensitivity yet: probing first');
-  const outcome = await runJobRequest({ kind: 'probe', experimentFile: loaded.file, runsRoot: state.runsRoot, ...state.engine }, tagged(ctx, 'probe'));
+  const outcome = await runProbeJob({ kind: 'probe', experimentFile: loaded.file, runsRoot: state.runsRoot, ...state.engine }, tagged(ctx, 'probe'), () => undefined);
   return readSensitivity(outcome.runDir as string);
 }
 
@@ -89,11 +91,11 @@ async function runEntry(state: SweepState, entry: QueueEntry, ctx: JobContext): 
   if (!succeeded(trainRun)) {
     const resumeRun = trainRun && fs.existsSync(path.join(trainRun, 'run.json')) ? trainRun : undefined;
     const request = { kind: 'train' as const, experimentFile, runsRoot: state.runsRoot, resumeRun, ...state.engine };
-    trainRun = (await runJobRequest(request, tagged(ctx, id), (dir) => update((e) => { e.trainRun = dir; }))).runDir;
+    trainRun = (await runTrainJob(request, tagged(ctx, id), (dir) => update((e) => { e.trainRun = dir; }))).runDir;
   }
   if (readQueue(state.dir).entries.find((e) => e.spec.id === id)?.status === 'cancelled') return;
   const evaluation = { kind: 'evaluate' as const, experimentFile, runsRoot: state.runsRoot, adapterRun: trainRun, ...state.engine };
-  await runJobRequest(evaluation, tagged(ctx, id), (dir) => update((e) => { e.evalRun = dir; }));
+  await runEvaluateJob(evaluation, tagged(ctx, id), (dir) => update((e) => { e.evalRun = dir; }));
   update((e) => { if (e.status === 'running') e.status = 'done'; });
 }
 

@@ -7,7 +7,7 @@ import type { LoadedExperiment } from '../experiment/load';
 import { plainLoraRank, type SweepRunSpec } from '../experiment/sweep';
 import type { ExpertMap } from '../experiment/types';
 import type { ModelConfig } from '../model/config';
-import { writeFileAtomic } from './runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 
 /** The expert map and adapter rank of one run. */
 export function allocateRun(spec: SweepRunSpec, loaded: LoadedExperiment, model: ModelConfig, table: SensitivityTable | undefined): { experts: ExpertMap; rank: number } {

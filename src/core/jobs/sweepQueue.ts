@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SweepRunSpec } from '../experiment/sweep';
-import { writeFileAtomic } from './runFolder';
+import { writeFileAtomic } from '../runFolder/runFolder';
 
 export const QUEUE_FILE = 'queue.json';
 

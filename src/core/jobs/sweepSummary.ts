@@ -6,7 +6,7 @@ import { configurationKey, type SweepRunSpec } from '../experiment/sweep';
 import { ACCURACY_POINTS, compareSeeded, describeDifference, LOSS_DIFFERENCE, meanInterval, meanOf, type MeanInterval, type PairedDifference, type SeededExamples } from '../stats';
 import type { EvalReport } from '../train/evalReport';
 import { EVAL_FILE, readPerExample } from './evaluate';
-import { readRunRecord } from './runFolder';
+import { readRunRecord } from '../runFolder/runFolder';
 import type { SweepQueue } from './sweepQueue';
 
 export const COMPARISON_FILE = 'comparison.json';

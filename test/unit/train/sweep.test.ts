@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readRunRecord } from '../../../src/core/jobs/runFolder';
+import { readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { cancelEntries, createQueue, nextEntry, readQueue } from '../../../src/core/jobs/sweepQueue';
 import { writeTinyWorkspace } from './tinyWorkspace';
 
