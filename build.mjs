@@ -14,7 +14,7 @@ const nodeCommon = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode', 'onnxruntime-node'],
-  loader: { '.proto': 'text' },
+  loader: { '.proto': 'text', '.py': 'text' },
   // jsonc-parser's `main` is a UMD build that requires its parts at run time, which esbuild cannot follow: bundle its ES modules.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };

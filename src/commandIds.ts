@@ -20,12 +20,14 @@ export const COMMAND_IDS = [
   'smoe.deleteRun',
   'smoe.labelRun',
   'smoe.editRunNote',
+  'smoe.exportTrainingJob',
+  'smoe.importRunFolder',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that execute model code or write runs: refused in untrusted workspaces. */
-export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace', 'smoe.resumeRun', 'smoe.trainWith']);
+export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace', 'smoe.resumeRun', 'smoe.trainWith', 'smoe.exportTrainingJob']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;

@@ -9,6 +9,7 @@ import { cancelRun, createDemo, startEvaluate, startExperimentJob } from './jobC
 import { JobManager } from './jobManager';
 import { JobOutputLog } from './outputLog';
 import { ProgressNotifications } from './progressNotifications';
+import { exportTrainingJob, importRunFolder } from './extraRoots';
 import { compareRuns, exportAdapterCommand, openDashboard, revealRun } from './runCommands';
 import { deleteRunCommand, editRunNote, labelRun, resumeRun, trainWith } from './runManagementCommands';
 import type { RunServices } from './services';
@@ -22,6 +23,7 @@ type RunCommandId =
   | 'smoe.probe' | 'smoe.train' | 'smoe.evaluate' | 'smoe.cancelRun' | 'smoe.openDashboard' | 'smoe.compareRuns'
   | 'smoe.exportAdapter' | 'smoe.showLogs' | 'smoe.createDemoWorkspace' | 'smoe.refreshExperiments' | 'smoe.openRunFolder'
   | 'smoe.resumeRun' | 'smoe.trainWith' | 'smoe.deleteRun' | 'smoe.labelRun' | 'smoe.editRunNote';
+  | 'smoe.exportTrainingJob' | 'smoe.importRunFolder';
 
 function commandTable(services: RunServices, model: WorkspaceModel): CommandHandlers<RunCommandId> {
   return {
@@ -41,6 +43,8 @@ function commandTable(services: RunServices, model: WorkspaceModel): CommandHand
     'smoe.deleteRun': (arg: unknown) => deleteRunCommand(services, arg),
     'smoe.labelRun': (arg: unknown) => labelRun(services, arg),
     'smoe.editRunNote': (arg: unknown) => editRunNote(services, arg),
+    'smoe.exportTrainingJob': (arg: unknown) => exportTrainingJob(services, arg),
+    'smoe.importRunFolder': (arg: unknown) => importRunFolder(services, arg),
   };
 }
 

@@ -7,6 +7,8 @@ export interface RunEntry {
   id: string;
   dir: string;
   record: RunRecord;
+  /** A brought-back run with a missing or corrupt file: what is wrong, naming the file. */
+  incomplete?: string;
 }
 
 export interface ArtifactEntry {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { runsRootFor } from '../config';
 import { EXPERIMENT_SUFFIX } from '../workspace/changes';
 import { EventsCache } from './eventsCache';
+import { withBroughtBackRuns } from './extraRoots';
 import { listRuns, runsOfExperiment, type RunEntry } from './runListing';
 
 export const EXPERIMENT_GLOB = `**/*${EXPERIMENT_SUFFIX}`;
@@ -34,9 +35,9 @@ export class RunStore {
     return runsRootFor(experimentFile);
   }
 
-  /** Runs of one experiment, newest first. */
+  /** Runs of one experiment (local and brought back, smoe.extraRunRoots), newest first. */
   runsOf(experimentFile: string): RunEntry[] {
-    return runsOfExperiment(listRuns(runsRootFor(experimentFile)), experimentFile);
+    return runsOfExperiment(withBroughtBackRuns(listRuns(runsRootFor(experimentFile))), experimentFile);
   }
 
   /** The experiment file's value (JSONC, lenient); undefined when unreadable. */

@@ -1,6 +1,7 @@
 // The Experiments view: experiment files → runs (status icon, key figure, started time) → artifacts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runsElsewhere } from '../core/runFolder/runFolder';
 import type { JobManager } from '../runs/jobManager';
 import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
@@ -115,6 +116,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       id: entry.id, kind: entry.record.kind, status: entry.record.status, startedAt: entry.record.startedAt, error: entry.record.error,
       figures: runFigures(entry, events, this.store.experimentValue(node.experimentFile)), progress: live?.progress,
       label: entry.record.label, note: entry.record.note, overrides: entry.record.overrides,
+      incomplete: entry.incomplete, elsewhere: runsElsewhere(entry.record) ? entry.record.host : undefined,
     });
     const item = runTreeItem(view, vscode.TreeItemCollapsibleState.Collapsed, entry.dir);
     item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(primaryFileOf(entry.dir, entry.record.kind))] };

@@ -28,6 +28,10 @@ export interface RunItemInput {
   label?: string;
   note?: string;
   overrides?: Record<string, number>;
+  /** A brought-back run with a missing or corrupt file: what is wrong (names the file). */
+  incomplete?: string;
+  /** The host of a run written on another machine (a running one is going on there). */
+  elsewhere?: string;
 }
 
 const ICONS: Record<ItemStatus, { icon: string; color?: string }> = {
@@ -57,15 +61,17 @@ export function startedText(iso: string | undefined): string | undefined {
 
 export function collectRunItem(run: RunItemInput): RunItemView {
   const figure = keyFigureText(run.kind, run.figures);
-  const live = run.status === 'running' && run.progress ? progressText(run.progress) : undefined;
+  const remote = run.status === 'running' && run.elsewhere ? `running on ${run.elsewhere}` : undefined;
+  const live = run.status === 'running' && run.progress ? progressText(run.progress) : remote;
   const started = startedText(run.startedAt);
-  const parts = run.status === 'queued' ? ['queued'] : [live ?? figure, started];
+  const flagged = run.incomplete ? `incomplete: ${run.incomplete}` : undefined;
+  const parts = run.status === 'queued' ? ['queued'] : [flagged ?? live ?? figure, started];
   const description = [run.label ? run.kind : undefined, ...parts].filter((p): p is string => Boolean(p)).join(' · ');
   const overrides = run.overrides && Object.keys(run.overrides).length > 0 ? `overrides: ${Object.entries(run.overrides).map(([k, v]) => `${k} ${v}`).join(', ')}` : undefined;
-  const tooltip = [run.label ? `${run.label} (${run.kind} run ${run.id})` : `${run.kind} run ${run.id}`, `status: ${run.status}`, figure, started && `started ${started}`, overrides, run.note && `note: ${run.note}`, run.error && `error: ${run.error}`]
+  const tooltip = [run.label ? `${run.label} (${run.kind} run ${run.id})` : `${run.kind} run ${run.id}`, `status: ${run.status}${remote ? ` (${remote})` : ''}`, flagged, figure, started && `started ${started}`, overrides, run.note && `note: ${run.note}`, run.error && `error: ${run.error}`]
     .filter((p): p is string => Boolean(p))
     .join('\n');
-  const { icon, color } = ICONS[run.status];
+  const { icon, color } = run.incomplete ? { icon: 'warning', color: 'list.warningForeground' } : ICONS[run.status];
   const contextValue = run.status === 'queued' ? 'smoe.job.queued' : `smoe.run.${run.status}.${run.kind}`;
   return { label: run.label ?? run.kind, description, tooltip, icon, color, contextValue };
 }

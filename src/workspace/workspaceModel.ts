@@ -49,7 +49,7 @@ export class WorkspaceModel implements vscode.Disposable {
       watcher, this.changed, { dispose: () => jobEvents.dispose() },
       watcher.onDidCreate(onFile('created')), watcher.onDidChange(onFile('changed')), watcher.onDidDelete(onFile('deleted')),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('smoe.runsDirectory')) this.note(everything());
+        if (e.affectsConfiguration('smoe.runsDirectory') || e.affectsConfiguration('smoe.extraRunRoots')) this.note(everything());
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.note({ experiments: true, runs: true })),
       this.recheckProbeRuns(),

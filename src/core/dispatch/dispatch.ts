@@ -22,6 +22,8 @@ const jobs: { [K in JobRequestKind]: JobRunner<K> } = {
   evaluate: runEvaluateJob,
   demo: runDemoJob,
   sweep: runSweepJob,
+  // Loaded on demand: the exporter bundles the job's .py sources as text (esbuild), which plain tsc output cannot load.
+  'export-job': async (request, ctx, onRunDir) => (await import('../export/job')).runExportJob(request, ctx, onRunDir),
 };
 
 /** Runs one job request; the worker and the CLI are thin shells over this. */

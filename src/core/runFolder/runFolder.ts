@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ArtifactEvent, JobContext, JobKind, JobReporter, LogLevel, MetricEvent, ProgressEvent } from './context';
 import { JobCancelledError } from './context';
@@ -25,6 +26,8 @@ export interface RunRecord {
   note?: string;
   /** Settings this run used instead of the experiment file's (e.g. "Train with…": maxSteps, learningRate, seed). */
   overrides?: Record<string, number>;
+  /** Machine that wrote the run (exported jobs record it): a running run of another host cannot be checked by pid. */
+  host?: string;
 }
 
 /** One line of `events.jsonl`. */
@@ -165,10 +168,15 @@ export function readRunRecord(dir: string): RunRecord | undefined {
   } catch {
     return undefined;
   }
-  if (record.status === 'running' && !processAlive(record.pid)) {
+  if (record.status === 'running' && !runsElsewhere(record) && !processAlive(record.pid)) {
     return { ...record, status: 'failed', error: record.error ?? `the process (pid ${record.pid}) ended without finishing the run` };
   }
   return record;
+}
+
+/** True for a run written on another machine (its pid means nothing here). */
+export function runsElsewhere(record: RunRecord): boolean {
+  return record.host !== undefined && record.host !== os.hostname();
 }
 
 function processAlive(pid: number): boolean {

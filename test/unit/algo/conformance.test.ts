@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { allocateExperts, compareModuleNames, readSensitivity } from '../../../src/core/algo';
 import { ALL_TYPES, ATTENTION, sharedData } from './helpers';
+import { cliBundle as freshCliBundle } from '../cliBundle';
 
 const SHARED = sharedData();
 const SKIP = SHARED ? false : '../shared/data is absent (a fresh clone): conformance against the authors\' files skipped';
@@ -27,14 +28,7 @@ function cliBundle(): string {
   const root = projectRoot();
   const dist = path.join(root, 'dist', 'cli.js');
   if (fs.existsSync(dist) && /\ballocate\b/.test(spawnSync(process.execPath, [dist, '--help'], { encoding: 'utf8' }).stdout)) return dist;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-cli-')), 'cli.js');
-  esbuild.buildSync({
-    entryPoints: [path.join(root, 'src', 'cli', 'main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
-    external: ['vscode', 'onnxruntime-node'], loader: { '.proto': 'text' }, alias: { 'jsonc-parser': path.join(root, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') },
-  });
-  return outfile;
+  return freshCliBundle(root);
 }
 
 function smoe(cli: string, args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -7,25 +7,13 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot, sharedData, tempDir } from './helpers';
 import { writeProbeWorkspace, writeTokenized } from './workspace';
+import { cliBundle } from '../cliBundle';
 
 const ROOT = projectRoot();
 const STORIES = path.join(sharedData() ?? '', 'models', 'stories260K', 'stories260K.bin');
 const SKIP_STORIES = sharedData() && fs.existsSync(STORIES) ? false : '../shared/data/models/stories260K/stories260K.bin is absent (a fresh clone has no ../shared): skipped';
 
-let bundle: string | undefined;
-
-/** Always a fresh bundle (dist/cli.js may predate the sources); onnxruntime-node stays external. */
-function cli(): string {
-  if (bundle) return bundle;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  const outfile = path.join(tempDir('smoe-probe-cli-'), 'cli.js');
-  esbuild.buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
-    external: ['vscode', 'onnxruntime-node'], loader: { '.proto': 'text' }, alias: { 'jsonc-parser': path.join(ROOT, 'node_modules', 'jsonc-parser', 'lib', 'esm', 'main.js') },
-  });
-  return (bundle = outfile);
-}
+const cli = () => cliBundle(ROOT);
 
 function smoe(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env, HOME: tempDir('smoe-probe-home-'), NODE_PATH: path.join(ROOT, 'node_modules') };

@@ -18,7 +18,7 @@ const sourceRoot = fs.existsSync(path.join(repoRoot, 'src', 'cli', 'main.ts')) ?
 // requires esbuild cannot follow, so the bundle takes its ESM build.
 function bundleCli(outDir: string): string {
   const outfile = path.join(outDir, 'cli.js');
-  const script = `require('esbuild').buildSync({ entryPoints: ['src/cli/main.ts'], outfile: ${JSON.stringify(outfile)}, bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' }, external: ['vscode', 'onnxruntime-node'], loader: { '.proto': 'text' }, logLevel: 'error' })`;
+  const script = `require('esbuild').buildSync({ entryPoints: ['src/cli/main.ts'], outfile: ${JSON.stringify(outfile)}, bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' }, external: ['vscode', 'onnxruntime-node'], loader: { '.proto': 'text', '.py': 'text' }, logLevel: 'error' })`;
   const result = spawnSync(process.execPath, ['-e', script], { cwd: sourceRoot, encoding: 'utf8' });
   assert.equal(result.status, 0, `esbuild failed: ${result.stderr}`);
   return outfile;
