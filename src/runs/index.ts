@@ -22,7 +22,7 @@ const CANCEL_GRACE_MS = 10_000;
 type RunCommandId =
   | 'smoe.probe' | 'smoe.train' | 'smoe.evaluate' | 'smoe.cancelRun' | 'smoe.openDashboard' | 'smoe.compareRuns'
   | 'smoe.exportAdapter' | 'smoe.showLogs' | 'smoe.createDemoWorkspace' | 'smoe.refreshExperiments' | 'smoe.openRunFolder'
-  | 'smoe.resumeRun' | 'smoe.trainWith' | 'smoe.deleteRun' | 'smoe.labelRun' | 'smoe.editRunNote';
+  | 'smoe.resumeRun' | 'smoe.trainWith' | 'smoe.deleteRun' | 'smoe.labelRun' | 'smoe.editRunNote'
   | 'smoe.exportTrainingJob' | 'smoe.importRunFolder';
 
 function commandTable(services: RunServices, model: WorkspaceModel): CommandHandlers<RunCommandId> {

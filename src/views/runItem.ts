@@ -59,6 +59,19 @@ export function startedText(iso: string | undefined): string | undefined {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+function overridesText(overrides: Record<string, number> | undefined): string | undefined {
+  if (!overrides || Object.keys(overrides).length === 0) return undefined;
+  return `overrides: ${Object.entries(overrides).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+}
+
+function tooltipOf(run: RunItemInput, lines: { remote?: string; flagged?: string; figure?: string; started?: string }): string {
+  const title = run.label ? `${run.label} (${run.kind} run ${run.id})` : `${run.kind} run ${run.id}`;
+  const status = `status: ${run.status}${lines.remote ? ` (${lines.remote})` : ''}`;
+  return [title, status, lines.flagged, lines.figure, lines.started && `started ${lines.started}`, overridesText(run.overrides), run.note && `note: ${run.note}`, run.error && `error: ${run.error}`]
+    .filter((p): p is string => Boolean(p))
+    .join('\n');
+}
+
 export function collectRunItem(run: RunItemInput): RunItemView {
   const figure = keyFigureText(run.kind, run.figures);
   const remote = run.status === 'running' && run.elsewhere ? `running on ${run.elsewhere}` : undefined;
@@ -67,10 +80,7 @@ export function collectRunItem(run: RunItemInput): RunItemView {
   const flagged = run.incomplete ? `incomplete: ${run.incomplete}` : undefined;
   const parts = run.status === 'queued' ? ['queued'] : [flagged ?? live ?? figure, started];
   const description = [run.label ? run.kind : undefined, ...parts].filter((p): p is string => Boolean(p)).join(' · ');
-  const overrides = run.overrides && Object.keys(run.overrides).length > 0 ? `overrides: ${Object.entries(run.overrides).map(([k, v]) => `${k} ${v}`).join(', ')}` : undefined;
-  const tooltip = [run.label ? `${run.label} (${run.kind} run ${run.id})` : `${run.kind} run ${run.id}`, `status: ${run.status}${remote ? ` (${remote})` : ''}`, flagged, figure, started && `started ${started}`, overrides, run.note && `note: ${run.note}`, run.error && `error: ${run.error}`]
-    .filter((p): p is string => Boolean(p))
-    .join('\n');
+  const tooltip = tooltipOf(run, { remote, flagged, figure, started });
   const { icon, color } = run.incomplete ? { icon: 'warning', color: 'list.warningForeground' } : ICONS[run.status];
   const contextValue = run.status === 'queued' ? 'smoe.job.queued' : `smoe.run.${run.status}.${run.kind}`;
   return { label: run.label ?? run.kind, description, tooltip, icon, color, contextValue };

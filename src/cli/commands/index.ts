@@ -26,6 +26,7 @@ export const commands: Record<string, CommandEntry> = {
   sweep: {
     summary: 'run every combination of the experiment\'s sweep lists (seeds, strategies, budgets), queued and resumable; mean ± CI',
     load: async () => (await import('./sweep')).runSweepCommand,
+  },
   'export-job': {
     summary: 'write a self-contained PyTorch (+ transformers/PEFT, accelerate/torchrun) job that reproduces `smoe train`',
     load: async () => (await import('./exportJob')).runExportJobCommand,

@@ -30,7 +30,7 @@ export type JobRequest =
   | ({ kind: 'evaluate'; experimentFile: string; runsRoot?: string; adapterRun?: string; limit?: number } & EngineOptions)
   | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions)
   /** `resumeSweep`: a sweep run folder to continue; `confirmed`: more runs than sweep.maxRuns are fine. */
-  | ({ kind: 'sweep'; experimentFile: string; runsRoot?: string; resumeSweep?: string; confirmed?: boolean } & EngineOptions);
+  | ({ kind: 'sweep'; experimentFile: string; runsRoot?: string; resumeSweep?: string; confirmed?: boolean } & EngineOptions)
   | { kind: 'export-job'; experimentFile: string; outDir: string; launcher?: 'accelerate' | 'torchrun' };
 
 export type JobRequestKind = JobRequest['kind'];
