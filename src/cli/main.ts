@@ -1,4 +1,5 @@
 import { commands } from './commands/index';
+import { userMessage } from '../core/runFolder/userMessage';
 import { UsageError } from './terminal';
 
 function usage(): string {
@@ -24,9 +25,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`smoe: ${message}\n`);
-    if (process.env.SMOE_DEBUG && error instanceof Error && !(error instanceof UsageError)) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`smoe: ${userMessage(error)}\n`);
+    if (process.env.SMOE_DEBUG && error instanceof Error && !(error instanceof UsageError)) {
+      process.stderr.write(`${error.stack}\n`);
+      if (error.cause !== undefined) process.stderr.write(`caused by: ${error.cause instanceof Error ? error.cause.stack : String(error.cause)}\n`);
+    }
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

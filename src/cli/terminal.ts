@@ -67,16 +67,21 @@ export class TerminalReporter implements JobReporter {
   }
 }
 
-/** An AbortController that fires on the first Ctrl-C (a second one exits at once). */
+/**
+ * An AbortController that fires on the first Ctrl-C or SIGTERM (a service manager's or `kill`'s stop): the job
+ * stops at the next step boundary, writes its checkpoint and ends "cancelled". A second signal exits at once.
+ */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   let count = 0;
-  process.on('SIGINT', () => {
+  const stop = (signal: NodeJS.Signals) => {
     count += 1;
-    if (count > 1) process.exit(130);
-    process.stderr.write('\nstopping at the next step boundary (Ctrl-C again to quit now)…\n');
+    if (count > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping at the next step boundary (again to quit now)…\n`);
     controller.abort();
-  });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return controller.signal;
 }
 

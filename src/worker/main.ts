@@ -4,6 +4,7 @@
  */
 import { JobCancelledError, type JobContext } from '../core/runFolder/context';
 import { runJobRequest } from '../core/dispatch/dispatch';
+import { userMessage } from '../core/runFolder/userMessage';
 import { isToWorkerMessage, type FromWorkerMessage, type StartJobMessage } from '../protocol/worker';
 
 const controller = new AbortController();
@@ -34,7 +35,7 @@ async function runStart(message: StartJobMessage): Promise<void> {
     send({ type: 'done', jobId, cancelled: false, runDir: outcome.runDir ?? runDir, summary: outcome.summary });
   } catch (error) {
     if (error instanceof JobCancelledError) send({ type: 'done', jobId, cancelled: true, runDir });
-    else send({ type: 'failed', jobId, message: error instanceof Error ? error.message : String(error), runDir });
+    else send({ type: 'failed', jobId, message: userMessage(error), runDir });
   }
 }
 
@@ -57,3 +58,8 @@ process.on('message', (raw: unknown) => {
 });
 
 process.on('disconnect', () => process.exit(0));
+// A SIGTERM (the extension host shutting down, or `kill`) cancels like the Cancel command: checkpoint, "cancelled".
+process.on('SIGTERM', () => {
+  if (!started || controller.signal.aborted) process.exit(143);
+  controller.abort();
+});

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { allocateExperts, readSensitivity, type AdapterStyle, type AllocationRequest, type AllocationResult, type AllocationStrategy, type Budget, type ThresholdScope } from '../../core/algo';
+import { TableMismatchError } from '../../core/algo/tableFit';
+import { writeFileAtomic } from '../../core/data/atomicFile';
 import { readArchitecture } from '../../core/model/load';
 import { isModuleType, type ModuleType } from '../../core/model/config';
 import { UsageError } from '../terminal';
@@ -136,6 +138,16 @@ export function summaryText(request: AllocationRequest, result: AllocationResult
   return lines.join('\n');
 }
 
+/** allocateExperts; a table that does not fit is reported with its file. */
+function allocateNaming(request: AllocationRequest, sensitivity: string | undefined): AllocationResult {
+  try {
+    return allocateExperts(request);
+  } catch (error) {
+    if (error instanceof TableMismatchError && sensitivity) throw new TableMismatchError(`${path.resolve(sensitivity)}: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function allocateCommand(argv: string[]): Promise<number> {
   const values = parse(argv);
   if (values.help) {
@@ -144,10 +156,10 @@ export async function allocateCommand(argv: string[]): Promise<number> {
   }
   if (!values.out) throw new UsageError(`--out FILE is required\n\n${HELP}`);
   const request = requestFromFlags(values);
-  const result = allocateExperts(request);
+  const result = allocateNaming(request, values.sensitivity);
   const out = path.resolve(values.out);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(result.experts, null, 4)}\n`);
+  writeFileAtomic(out, `${JSON.stringify(result.experts, null, 4)}\n`);
   if (values['summary-json']) process.stdout.write(`${JSON.stringify({ ...result.summary, candidates: result.candidates.length, setting: result.setting, out }, null, 2)}\n`);
   else process.stderr.write(`${summaryText(request, result)}\nwrote ${out}\n`);
   return 0;

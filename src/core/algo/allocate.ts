@@ -6,6 +6,7 @@ import { candidateModules, compareModuleNames, layerCount, orderedExpertMap } fr
 import { rankBySensitivity } from './sensitivity';
 import { summarizeAllocation, type AllocationSummary } from './summary';
 import { AllocationError, type AdapterShape, type AllocationStrategy, type Budget, type ExpertMap, type SensitivityTable, type ThresholdScope } from './types';
+import { checkTableFits } from './tableFit';
 import { allocateByVote, voteFamily } from './vote';
 
 export interface AllocationRequest {
@@ -111,6 +112,7 @@ export function allocateExperts(request: AllocationRequest): AllocationResult {
   }
   const adapter = request.adapter ?? DEFAULT_ADAPTER;
   const budget = request.budget ?? { kind: 'none' };
+  if (request.table && (request.strategy === 'vote' || request.strategy === 'proportional')) checkTableFits(request.table, candidates, request.model);
   const family = familyFor(request, candidates, min, max);
   const costing = costingFor({ budget, model: request.model, adapter, targets: candidates });
   let setting = family.unbudgeted;

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareModuleNames, stripWeight } from './modules';
 import { AllocationError, type SensitivityTable } from './types';
+import { writeFileAtomic } from '../data/atomicFile';
+import { FileAccessError, readRegularText } from '../data/regularFile';
 
 export const SENSITIVITY_FILE = 'sensitivity.json';
 
@@ -10,7 +12,8 @@ function moduleValues(values: unknown, where: string): Record<string, number> {
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new AllocationError(`${where} is not an object of module → sensitivity`);
   const out: Record<string, number> = {};
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new AllocationError(`${where}: "${name}" is ${JSON.stringify(value)}, not a finite number`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new AllocationError(`${where}: "${name}" is ${JSON.stringify(value)}, not a finite number; probe again (a NaN loss means the model or data is broken)`);
+    if (value < 0) throw new AllocationError(`${where}: "${name}" is ${value}; a sensitivity is a sum of squared gradient norms and cannot be negative`);
     out[stripWeight(name)] = value;
   }
   return out;
@@ -52,9 +55,9 @@ export function parseSensitivityJsonl(text: string, file: string): Record<string
 
 function readText(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readRegularText(file);
   } catch (error) {
-    throw new AllocationError(`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new AllocationError(error instanceof FileAccessError ? error.message : `${file} cannot be read (${String(error)})`);
   }
 }
 
@@ -88,12 +91,16 @@ export function sensitivityText(table: SensitivityTable): string {
   return `${JSON.stringify(table.meta ? { tasks, meta: table.meta } : { tasks }, null, 2)}\n`;
 }
 
-/** Writes a sensitivity.json atomically (a temporary file renamed over the target), so readers never see half. */
+/** Writes a sensitivity.json atomically and durably; a NaN, infinite or negative value never reaches the file. */
 export function writeSensitivity(file: string, table: SensitivityTable): void {
+  for (const [task, values] of Object.entries(table.tasks)) {
+    const bad = Object.entries(values).find(([, v]) => !Number.isFinite(v) || v < 0);
+    if (bad) {
+      throw new AllocationError(`${file} not written: task "${task}" gave ${bad[1]} for ${bad[0]} (the loss or a gradient was not finite); check that task's data and the model weights, then probe again`);
+    }
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, sensitivityText(table));
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, sensitivityText(table));
 }
 
 /** Σ over tasks of S_t(W) / Σ_candidates S_t: one score per candidate, comparable across tasks of any scale. */

@@ -1,5 +1,5 @@
 // Reading a dataset file: JSON array or JSONL, format auto-detected, malformed records skipped and reported.
-import * as fs from 'node:fs';
+import { FileAccessError, readRegularText, readRegularTextAsync } from './regularFile';
 import { recordFromJson, type DatasetFormat, type ParsedRecord, type SkippedRecord, type TextRecord, type TokenizedRecord } from './records';
 
 export type Dataset =
@@ -118,6 +118,7 @@ export function parseDataset(text: string, file: string): Dataset {
 }
 
 function unreadable(file: string, error: unknown): DatasetError {
+  if (error instanceof FileAccessError) return new DatasetError(file, `${error.detail}; check the task's data path`);
   const code = (error as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a dataset file' : `cannot be read (${code ?? String(error)})`;
   return new DatasetError(file, `${why}; check the task's data path`);
@@ -126,7 +127,7 @@ function unreadable(file: string, error: unknown): DatasetError {
 export function readDatasetSync(file: string): Dataset {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file);
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -134,7 +135,7 @@ export function readDatasetSync(file: string): Dataset {
 }
 
 export async function readDataset(file: string): Promise<Dataset> {
-  const text = await fs.promises.readFile(file, 'utf8').catch((error: unknown) => {
+  const text = await readRegularTextAsync(file).catch((error: unknown) => {
     throw unreadable(file, error);
   });
   return parseDataset(text, file);

@@ -6,6 +6,7 @@ import { createOnBestDevice, Device, ResolvedDevice } from './device';
 import { GraphCore } from './graphCore';
 import { PlacementProbe, type PlacementReport } from './placement';
 import { serializeModel, SerializedModel } from './serialize';
+import { engineRunError } from './engineErrors';
 
 /** A tensor on the host: what `run` takes and returns. */
 export interface HostTensor {
@@ -83,7 +84,12 @@ export class EngineSession {
     if (this.released) throw new Error('EngineSession.run after dispose()');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, t);
-    const results = fetch ? await this.session.run(ortFeeds, [...fetch]) : await this.session.run(ortFeeds);
+    let results: ort.InferenceSession.OnnxValueMapType;
+    try {
+      results = fetch ? await this.session.run(ortFeeds, [...fetch]) : await this.session.run(ortFeeds);
+    } catch (error) {
+      throw engineRunError(error, 'running the model');
+    }
     this.reportPlacement();
     const out: Record<string, HostTensor> = {};
     for (const [name, value] of Object.entries(results)) out[name] = fromOrtTensor(value as ort.Tensor);

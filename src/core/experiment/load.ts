@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { experimentSchema, type SchemaNode } from './schema';
 import type { Experiment } from './types';
 import { formatPath, validateAgainst, type SchemaProblem } from './validate';
+import { FileAccessError, readRegularText } from '../data/regularFile';
 
 /** A user-facing error about an experiment file: names the file and the field. */
 export class ExperimentError extends Error {
@@ -73,9 +73,9 @@ export function loadExperiment(file: string): LoadedExperiment {
   const absolute = path.resolve(file);
   let text: string;
   try {
-    text = fs.readFileSync(absolute, 'utf8');
+    text = readRegularText(absolute);
   } catch (error) {
-    throw new ExperimentError(absolute, [{ path: [], message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` }]);
+    throw new ExperimentError(absolute, [{ path: [], message: error instanceof FileAccessError ? error.detail : `cannot be read (${String(error)})` }]);
   }
   const experiment = experimentFromValue(parseExperimentText(text, absolute), absolute);
   const dir = path.dirname(absolute);

@@ -54,6 +54,8 @@ export interface TrainingSettings {
   trainOnInputs: boolean;
   seed: number;
   checkpointEvery: number;
+  /** Newest checkpoints kept (older ones are removed); absent in runs made before the setting existed. */
+  keepCheckpoints?: number;
 }
 
 export interface EvaluationSettings {

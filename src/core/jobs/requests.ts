@@ -26,7 +26,7 @@ export function trainingOverridesOf(request: TrainingOverrides): Record<string, 
 /** What a job is asked to do; the same shape for the CLI, the worker protocol and tests. */
 export type JobRequest =
   | ({ kind: 'probe'; experimentFile: string; runsRoot?: string } & EngineOptions)
-  | ({ kind: 'train'; experimentFile: string; runsRoot?: string; resumeRun?: string } & TrainingOverrides & EngineOptions)
+  | ({ kind: 'train'; experimentFile: string; runsRoot?: string; resumeRun?: string; fromCheckpoint?: string } & TrainingOverrides & EngineOptions)
   | ({ kind: 'evaluate'; experimentFile: string; runsRoot?: string; adapterRun?: string; limit?: number } & EngineOptions)
   | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions)
   /** `resumeSweep`: a sweep run folder to continue; `confirmed`: more runs than sweep.maxRuns are fine. */

@@ -1,7 +1,5 @@
 // The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { memoryRefusal } from '../algo/memory';
 import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
@@ -12,7 +10,6 @@ import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
 import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf } from './loadInputs';
 import { totalExperts } from '../experiment/expertMap';
-import { latestCheckpoint, type Checkpoint } from '../train/checkpoint';
 import { expertMapOf } from '../train/expertsOf';
 import { taskWeights } from '../train/sampler';
 import { trainInRunFolder } from '../train/trainLoop';
@@ -20,23 +17,10 @@ import type { JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import { jobEngineOptions } from './engineOptions';
 import { trainingOverridesOf, type JobRequest } from './requests';
-import { defaultRunsRoot, RunFolder, withRunFolder, RUN_FILE } from '../runFolder/runFolder';
+import { planResume, type TrainRunConfig } from './resume';
+import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
 
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
-
-/** What run.json keeps so a resume uses the same adapter and schedule, whatever the file says now. */
-interface TrainRunConfig {
-  adapter: LoraMoeConfig;
-  training: TrainingSettings;
-}
-
-function resumeState(runDir: string): { config: TrainRunConfig; checkpoint?: Checkpoint } {
-  const runFile = path.join(runDir, RUN_FILE);
-  if (!fs.existsSync(runFile)) throw new Error(`--resume ${runDir}: not a run folder (no ${RUN_FILE}); pass a folder under .smoe/runs/`);
-  const record = JSON.parse(fs.readFileSync(runFile, 'utf8')) as { kind?: string; config?: TrainRunConfig };
-  if (record.kind !== 'train' || !record.config?.adapter || !record.config.training) throw new Error(`--resume ${runDir}: not a training run`);
-  return { config: record.config, checkpoint: latestCheckpoint(runDir) };
-}
 
 /** Stops before the run folder and the weights when the run outgrows a sliding window or the machine's memory. */
 function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSettings): void {
@@ -49,7 +33,8 @@ function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSe
 
 export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
-  const resumed = request.resumeRun ? resumeState(request.resumeRun) : undefined;
+  if (request.fromCheckpoint && !request.resumeRun) throw new Error('--from-checkpoint needs --resume RUN_DIR: it names a checkpoint of that run');
+  const resumed = request.resumeRun ? planResume(request.resumeRun, loaded.experiment.training, request.fromCheckpoint) : undefined;
   const overrides = trainingOverridesOf(request);
   const settings = { ...(resumed?.config.training ?? loaded.experiment.training), ...overrides };
   const inputs = loadInputs({ model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'train'), maxLength: settings.maxLength, trainOnInputs: settings.trainOnInputs });
@@ -68,7 +53,12 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   }
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
-    if (resumed) jobCtx.log('info', resumed.checkpoint ? `resuming from ${resumed.checkpoint.dir}` : 'no checkpoint in the run yet: starting over');
+    if (resumed) {
+      for (const note of resumed.notes) jobCtx.log(note.level, note.message);
+      jobCtx.log('info', resumed.checkpoint ? `resuming from ${resumed.checkpoint.dir}` : 'no readable checkpoint in the run: starting over');
+      run.record.config = config;
+      run.save();
+    }
     logInputProblems(inputs, jobCtx.log);
     const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => e.encoded) }));
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));

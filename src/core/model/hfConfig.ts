@@ -17,30 +17,34 @@ export function parseHfConfig(raw: unknown, file: string): ModelConfig {
   checkUnsupportedFeatures(c, file);
   const ropeScaling = llama3Scaling(c, file);
   const slidingWindow = slidingWindowOf(c, file);
-  const positive = (key: string, fallback?: number): number => {
+  const count = (key: string, fallback?: number): number => wholeField(c, file, key, fallback);
+  const positive = (key: string, fallback: number): number => {
     const value = c[key] ?? fallback;
-    if (typeof value !== 'number' || !(value > 0)) throw new ModelFileError(file, `field "${key}" must be a positive number, found ${JSON.stringify(c[key])}`);
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new ModelFileError(file, `field "${key}" must be a positive number, found ${JSON.stringify(c[key])}`);
     return value;
   };
-  const hiddenSize = positive('hidden_size');
-  const numHeads = positive('num_attention_heads');
-  const numKvHeads = positive('num_key_value_heads', numHeads);
+  const hiddenSize = count('hidden_size');
+  const numHeads = count('num_attention_heads');
+  const numKvHeads = count('num_key_value_heads', numHeads);
   if (numHeads % numKvHeads !== 0) throw new ModelFileError(file, `num_attention_heads ${numHeads} is not a multiple of num_key_value_heads ${numKvHeads}`);
+  if (c.head_dim === undefined && hiddenSize % numHeads !== 0) {
+    throw new ModelFileError(file, `hidden_size ${hiddenSize} is not a multiple of num_attention_heads ${numHeads}; set field "head_dim" or correct them`);
+  }
   return {
     modelType,
-    vocabSize: positive('vocab_size'),
+    vocabSize: count('vocab_size'),
     hiddenSize,
-    intermediateSize: positive('intermediate_size'),
-    numLayers: positive('num_hidden_layers'),
+    intermediateSize: count('intermediate_size'),
+    numLayers: count('num_hidden_layers'),
     numHeads,
     numKvHeads,
-    headDim: positive('head_dim', hiddenSize / numHeads),
+    headDim: count('head_dim', hiddenSize / numHeads),
     rmsNormEps: positive('rms_norm_eps', 1e-6),
     ropeTheta: positive('rope_theta', 10000),
     ropeLayout: 'half',
     tieWordEmbeddings: c.tie_word_embeddings === true,
     attentionBias: modelType === 'qwen2',
-    maxPositions: positive('max_position_embeddings', 2048),
+    maxPositions: count('max_position_embeddings', 2048),
     bosTokenId: firstId(c.bos_token_id, 1),
     eosTokenId: firstId(c.eos_token_id, 2),
     ...(ropeScaling ? { ropeScaling } : {}),
@@ -68,6 +72,24 @@ function slidingWindowOf(c: RawConfig, file: string): number | undefined {
   if (c.model_type === 'qwen2' && c.use_sliding_window !== true) return undefined;
   if (typeof c.sliding_window !== 'number' || !(c.sliding_window > 0)) throw new ModelFileError(file, `field "sliding_window" must be a positive number or null, found ${JSON.stringify(c.sliding_window)}`);
   return c.sliding_window;
+}
+
+/**
+ * Upper bounds far above any LLaMA-family model (Llama 3.1 405B: 126 layers, width 16384, vocabulary 128256), so a
+ * typo such as 1e9 layers is refused here instead of exhausting memory while the tensor list is built.
+ */
+const BOUNDS: Record<string, number> = {
+  vocab_size: 1 << 22, hidden_size: 1 << 17, intermediate_size: 1 << 19, num_hidden_layers: 1024,
+  num_attention_heads: 1024, num_key_value_heads: 1024, head_dim: 4096, max_position_embeddings: 1 << 24,
+};
+
+function wholeField(c: RawConfig, file: string, key: string, fallback?: number): number {
+  const value = c[key] ?? fallback;
+  const max = BOUNDS[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new ModelFileError(file, `field "${key}" must be a whole number from 1 to ${max}, found ${JSON.stringify(c[key] ?? null)}; correct config.json (it must match the weights)`);
+  }
+  return value;
 }
 
 function checkUnsupportedFeatures(c: RawConfig, file: string): void {

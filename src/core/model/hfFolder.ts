@@ -6,6 +6,7 @@ import { ModelFileError } from './errors';
 import { hfConfigJson, parseHfConfig } from './hfConfig';
 import { readSafetensorsHeader, writeSafetensors, type StoredDtype, type TensorLocation, type WeightTensor } from './safetensors';
 import { checkTensorShapes, withRopeLayout, type LoadedModel } from './weights';
+import { FileAccessError, readRegularText } from '../data/regularFile';
 
 export const CONFIG_FILE = 'config.json';
 export const SINGLE_FILE = 'model.safetensors';
@@ -30,8 +31,21 @@ export function locateHfModel(dir: string): LocatedModel {
   for (const [name, location] of locations) {
     if (!['F32', 'F16', 'BF16'].includes(location.dtype)) throw new ModelFileError(location.file, `tensor ${name} has dtype ${location.dtype}; F32, F16 and BF16 are supported`);
   }
+  checkLayerCount(config, path.join(dir, CONFIG_FILE), locations);
   checkTensorShapes(config, describeWeightFiles(dir, locations), (name) => locations.get(name)?.dims);
   return { config, locations };
+}
+
+/** num_hidden_layers must be the number of layers the weights hold: fewer would silently drop layers. */
+function checkLayerCount(config: ModelConfig, configFile: string, locations: Map<string, TensorLocation>): void {
+  const layers = new Set<number>();
+  for (const name of locations.keys()) {
+    const match = /^model\.layers\.(\d+)\./.exec(name);
+    if (match) layers.add(Number(match[1]));
+  }
+  if (layers.size !== config.numLayers) {
+    throw new ModelFileError(configFile, `field "num_hidden_layers" is ${config.numLayers} but the weights hold ${layers.size} layer(s); correct num_hidden_layers to ${layers.size}`);
+  }
 }
 
 function describeWeightFiles(dir: string, locations: Map<string, TensorLocation>): string {
@@ -100,9 +114,9 @@ export function saveHfFolder(model: LoadedModel, dir: string, options: HfSaveOpt
 export function readJson(file: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularText(file);
   } catch (error) {
-    throw new ModelFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ModelFileError(file, error instanceof FileAccessError ? error.detail : `cannot be read (${String(error)})`);
   }
   try {
     return JSON.parse(text);

@@ -4,13 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileSlice } from '../engine';
 import { ModelFileError } from './errors';
+import { MAX_HEADER_BYTES, validateSafetensorsHeader } from './safetensorsHeader';
 import { bfloat16ToFloat32, float16ToFloat32, float32ToBfloat16, float32ToFloat16 } from './halfFloat';
+import { FileAccessError, openRegularFile } from '../data/regularFile';
 
 export type StoredDtype = 'F32' | 'F16' | 'BF16';
 export const STORED_DTYPES: readonly StoredDtype[] = ['F32', 'F16', 'BF16'];
 const BYTES: Record<StoredDtype, number> = { F32: 4, F16: 2, BF16: 2 };
 const ENGINE_DTYPE = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' } as const;
-const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 /** A float32 tensor in memory (HF [out, in] layout for matrices). */
 export interface WeightTensor {
@@ -33,8 +34,6 @@ export interface SafetensorsHeader {
   metadata: Record<string, string>;
 }
 
-interface RawEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
-
 /** Reads and checks the header only (names, dtypes, shapes, offsets against the file size). */
 export function readSafetensorsHeader(file: string): SafetensorsHeader {
   const fd = openForReading(file);
@@ -53,24 +52,18 @@ export function readSafetensorsHeader(file: string): SafetensorsHeader {
 }
 
 function parseHeader(file: string, json: string, dataStart: number, size: number): SafetensorsHeader {
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = JSON.parse(json) as Record<string, unknown>;
+    raw = JSON.parse(json);
   } catch {
     throw new ModelFileError(file, 'the safetensors header is not valid JSON (file corrupted?)');
   }
+  const { entries, metadata } = validateSafetensorsHeader(file, raw, size - dataStart);
   const tensors = new Map<string, TensorLocation>();
-  for (const [name, value] of Object.entries(raw)) {
-    if (name === '__metadata__') continue;
-    const entry = value as RawEntry;
-    const [begin, end] = entry.data_offsets;
-    const location = { file, dtype: entry.dtype as StoredDtype, dims: entry.shape, offset: dataStart + begin, length: end - begin };
-    if (location.offset + location.length > size) {
-      throw new ModelFileError(file, `tensor ${name} runs past the end of the file (${size} bytes); the file is truncated`);
-    }
-    tensors.set(name, location);
+  for (const { name, dtype, shape, begin, end } of entries) {
+    tensors.set(name, { file, dtype: dtype as StoredDtype, dims: shape, offset: dataStart + begin, length: end - begin });
   }
-  return { file, tensors, metadata: (raw.__metadata__ as Record<string, string> | undefined) ?? {} };
+  return { file, tensors, metadata };
 }
 
 /** Reads one tensor, widened to float32; F32, F16 and BF16 are supported. */
@@ -172,11 +165,12 @@ export function writeSafetensors(file: string, tensors: ReadonlyMap<string, Weig
   fs.renameSync(temporary, file);
 }
 
+/** A descriptor of a regular file (a FIFO or device would block or never end); errors name the file. */
 export function openForReading(file: string): number {
   try {
-    return fs.openSync(file, 'r');
+    return openRegularFile(file);
   } catch (error) {
-    throw new ModelFileError(file, `cannot be opened (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ModelFileError(file, error instanceof FileAccessError ? error.detail : String(error));
   }
 }
 

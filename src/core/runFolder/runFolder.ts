@@ -3,6 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ArtifactEvent, JobContext, JobKind, JobReporter, LogLevel, MetricEvent, ProgressEvent } from './context';
 import { JobCancelledError } from './context';
+import { writeFileAtomic } from '../data/atomicFile';
+import { userMessage } from './userMessage';
+import { acquireRunLock, processAlive, releaseRunLock } from './runLock';
+
+export { writeFileAtomic };
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -45,13 +50,6 @@ function stamp(date: Date): string {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`;
 }
 
-/** Writes a file atomically: temp file in the same folder, then rename. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(temp, data);
-  fs.renameSync(temp, file);
-}
-
 /** Claims a fresh run folder; mkdir without `recursive` fails when it exists, so two jobs never share one. */
 function claimRunFolder(runsRoot: string, kind: JobKind, now: Date): { id: string; dir: string } {
   fs.mkdirSync(runsRoot, { recursive: true });
@@ -73,6 +71,7 @@ function claimRunFolder(runsRoot: string, kind: JobKind, now: Date): { id: strin
 export class RunFolder {
   readonly record: RunRecord;
   private readonly eventsFd: number;
+  private finished = false;
 
   private constructor(readonly dir: string, record: RunRecord) {
     this.record = record;
@@ -83,11 +82,13 @@ export class RunFolder {
   static create(runsRoot: string, kind: JobKind, meta: { experiment?: string; name?: string; config?: unknown; overrides?: Record<string, number> }): RunFolder {
     const now = new Date();
     const { id, dir } = claimRunFolder(runsRoot, kind, now);
+    acquireRunLock(dir);
     return new RunFolder(dir, { id, kind, status: 'running', ...meta, startedAt: now.toISOString(), pid: process.pid, timings: {} });
   }
 
-  /** Reopens an existing run (resume): status goes back to running, events append. */
+  /** Reopens an existing run (resume) once no live process holds it: status goes back to running, events append. */
   static reopen(dir: string): RunFolder {
+    acquireRunLock(dir);
     const record = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILE), 'utf8')) as RunRecord;
     return new RunFolder(dir, { ...record, status: 'running', pid: process.pid, error: undefined, finishedAt: undefined });
   }
@@ -111,11 +112,18 @@ export class RunFolder {
   }
 
   finish(status: Exclude<RunStatus, 'running'>, error?: string): void {
+    if (this.finished) return;
+    this.finished = true;
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();
     if (error !== undefined) this.record.error = error;
-    this.save();
-    fs.closeSync(this.eventsFd);
+    try {
+      this.save();
+    } finally {
+      // On a full disk run.json keeps its last saved state ("running" by a process that is gone: read as failed).
+      fs.closeSync(this.eventsFd);
+      releaseRunLock(this.dir);
+    }
   }
 
   /** A JobContext that records every event here and forwards it to `outer`. */
@@ -147,7 +155,7 @@ export async function withRunFolder<T>(
   } catch (error) {
     run.record.timings.totalSeconds = (Date.now() - started) / 1000;
     if (error instanceof JobCancelledError) run.finish('cancelled', 'cancelled by the user');
-    else run.finish('failed', error instanceof Error ? error.message : String(error));
+    else run.finish('failed', userMessage(error));
     throw error;
   }
 }
@@ -177,15 +185,6 @@ export function readRunRecord(dir: string): RunRecord | undefined {
 /** True for a run written on another machine (its pid means nothing here). */
 export function runsElsewhere(record: RunRecord): boolean {
   return record.host !== undefined && record.host !== os.hostname();
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Reads events.jsonl, skipping a torn last line (a killed writer). */

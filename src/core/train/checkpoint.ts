@@ -2,6 +2,7 @@
 // into a temporary folder and renamed into place, so a killed process never leaves a half-written step.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { syncFolder, writeFileSynced } from '../data/atomicFile';
 import { encodeSafetensors, readSafetensors, type WeightTensor } from '../model/safetensors';
 import type { AdamWState, ParamSet } from './adamw';
 import type { SamplerState } from './sampler';
@@ -36,16 +37,6 @@ function asTensors(set: ParamSet, shapes: Record<string, number[]>, prefix = '')
   return new Map([...set].map(([name, data]) => [`${prefix}${name}`, { dims: shapes[name], data }]));
 }
 
-function writeSynced(file: string, data: Uint8Array | string): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Writes `checkpoints/step-N/` atomically and returns its path; an existing step-N is replaced. */
 export function writeCheckpoint(runDir: string, params: ParamSet, optimizer: AdamWState, state: Omit<CheckpointState, 'savedAt'>): string {
   const root = path.join(runDir, CHECKPOINTS_DIR);
@@ -53,12 +44,19 @@ export function writeCheckpoint(runDir: string, params: ParamSet, optimizer: Ada
   const finalDir = path.join(root, `step-${state.step}`);
   const temp = path.join(root, `.step-${state.step}.${process.pid}.tmp`);
   fs.rmSync(temp, { recursive: true, force: true });
-  fs.mkdirSync(temp);
-  writeSynced(path.join(temp, ADAPTER_FILE), encodeSafetensors(asTensors(params, state.shapes)));
-  const moments = new Map([...asTensors(optimizer.expAvg, state.shapes, 'exp_avg/'), ...asTensors(optimizer.expAvgSq, state.shapes, 'exp_avg_sq/')]);
-  writeSynced(path.join(temp, OPTIMIZER_FILE), encodeSafetensors(moments, { metadata: { step: String(optimizer.step) } }));
-  // state.json last: its presence marks the folder complete even on file systems without atomic folder renames.
-  writeSynced(path.join(temp, STATE_FILE), JSON.stringify({ ...state, savedAt: new Date().toISOString() }, null, 2) + '\n');
+  try {
+    fs.mkdirSync(temp);
+    writeFileSynced(path.join(temp, ADAPTER_FILE), encodeSafetensors(asTensors(params, state.shapes)));
+    const moments = new Map([...asTensors(optimizer.expAvg, state.shapes, 'exp_avg/'), ...asTensors(optimizer.expAvgSq, state.shapes, 'exp_avg_sq/')]);
+    writeFileSynced(path.join(temp, OPTIMIZER_FILE), encodeSafetensors(moments, { metadata: { step: String(optimizer.step) } }));
+    // state.json last: its presence marks the folder complete even on file systems without atomic folder renames.
+    writeFileSynced(path.join(temp, STATE_FILE), JSON.stringify({ ...state, savedAt: new Date().toISOString() }, null, 2) + '\n');
+    syncFolder(temp);
+  } catch (error) {
+    // A full disk or a failed write leaves no half folder behind; earlier checkpoints stay as they were.
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
   if (fs.existsSync(finalDir)) {
     // Move the old one aside first: a crash in between still leaves a complete folder (or earlier steps).
     const aside = path.join(root, `.step-${state.step}.old.${process.pid}.tmp`);
@@ -68,7 +66,16 @@ export function writeCheckpoint(runDir: string, params: ParamSet, optimizer: Ada
   } else {
     fs.renameSync(temp, finalDir);
   }
+  syncFolder(root);
   return finalDir;
+}
+
+/** Keeps the newest `keep` checkpoints (the final one is always the newest) and removes the older ones. */
+export function rotateCheckpoints(runDir: string, keep: number): string[] {
+  const all = listCheckpoints(runDir);
+  const removed = all.slice(0, Math.max(0, all.length - keep)).map((c) => c.dir);
+  for (const dir of removed) fs.rmSync(dir, { recursive: true, force: true });
+  return removed;
 }
 
 /** Completed checkpoints of a run, oldest first (temporary folders of a killed writer are ignored). */
@@ -117,6 +124,37 @@ export function readCheckpoint(dir: string): Checkpoint {
     expAvgSq.set(name, v.data);
   }
   return { dir, state, params, optimizer: { step: Number(metadata.step ?? state.step), expAvg, expAvgSq } };
+}
+
+/** A checkpoint to resume from, and the newer ones that could not be read (each with the reason). */
+export interface ResumePoint {
+  checkpoint?: Checkpoint;
+  unreadable: { dir: string; reason: string }[];
+}
+
+/**
+ * The newest checkpoint that reads back whole (or `step-N` when `from` names one): a corrupt newest checkpoint falls
+ * back to the one before it, and the result says which were passed over.
+ */
+export function resumePoint(runDir: string, from?: string): ResumePoint {
+  const all = listCheckpoints(runDir);
+  if (from !== undefined) {
+    const wanted = all.find((c) => path.basename(c.dir) === from || String(c.step) === from.replace(/^step-/, ''));
+    if (!wanted) {
+      const have = all.map((c) => path.basename(c.dir)).join(', ') || 'none';
+      throw new Error(`--from-checkpoint ${from}: ${path.join(runDir, CHECKPOINTS_DIR)} has no such checkpoint (it has: ${have})`);
+    }
+    return { checkpoint: readCheckpoint(wanted.dir), unreadable: [] };
+  }
+  const unreadable: ResumePoint['unreadable'] = [];
+  for (const candidate of [...all].reverse()) {
+    try {
+      return { checkpoint: readCheckpoint(candidate.dir), unreadable };
+    } catch (error) {
+      unreadable.push({ dir: candidate.dir, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { unreadable };
 }
 
 /** The newest complete checkpoint of a run, or undefined when it has none. */

@@ -8,10 +8,14 @@ import { adaptedModules, type LoraMoeConfig } from '../model/adapters/config';
 import { writeAdapterFiles } from '../model/adapters/files';
 import { adapterParamSpecs, initialParams } from '../model/adapters/params';
 import { AdamW, type ParamSet } from './adamw';
-import { removeStaleTemporaries, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { removeStaleTemporaries, rotateCheckpoints, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { LossWatch } from './lossWatch';
 import { MultiTaskSampler } from './sampler';
 import { createTrainGraph, type LogitsBuilder, type SessionOpener } from './trainGraph';
 import { NonFiniteLossError, Trainer, type StepReport, type TaskData } from './trainer';
+
+/** Checkpoints kept when a run's settings predate training.keepCheckpoints. */
+const DEFAULT_KEEP_CHECKPOINTS = 3;
 
 export interface TrainRunInputs {
   runDir: string;
@@ -91,7 +95,9 @@ async function loop(inputs: TrainRunInputs, run: Resumable): Promise<{ steps: nu
     const dir = writeCheckpoint(inputs.runDir, run.params, run.optimizer.state, { ...at, shapes: run.shapes, loss });
     savedStep = at.step;
     ctx.artifact({ name: `checkpoints/step-${at.step}`, path: dir });
+    rotateCheckpoints(inputs.runDir, settings.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS);
   };
+  const watch = new LossWatch();
   while (run.trainer.step < settings.maxSteps) {
     if (ctx.signal.aborted) {
       save(last?.loss);
@@ -108,6 +114,8 @@ async function loop(inputs: TrainRunInputs, run: Resumable): Promise<{ steps: nu
     tokens += last.tokens;
     seconds += last.seconds;
     report(ctx, last, settings.maxSteps);
+    const growing = watch.add(last.step, last.loss);
+    if (growing) ctx.log('warn', growing);
     if (last.step % settings.checkpointEvery === 0) save(last.loss);
   }
   save(last?.loss);

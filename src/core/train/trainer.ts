@@ -5,6 +5,7 @@ import type { EncodedExample, SeededRandom } from '../data';
 import type { HostTensor } from '../engine';
 import { accumulate, AdamW, clipGradNorm, zerosLike, type ParamSet } from './adamw';
 import { collate, dropoutMask, type MicroBatch } from './batch';
+import { insaneParameter, snapshotTraining } from './saneUpdate';
 import { learningRateAt } from './schedule';
 import type { MultiTaskSampler } from './sampler';
 import type { TrainGraph } from './trainGraph';
@@ -25,7 +26,7 @@ export interface StepReport {
   routerLoad?: Record<string, RouterLoad>;
 }
 
-/** Raised when the loss or a gradient stops being finite; the run keeps its last good checkpoint. */
+/** Raised when the loss or a gradient stops being finite, or an update leaves insane weights; the run keeps its last good checkpoint. */
 export class NonFiniteLossError extends Error {
   constructor(readonly step: number, what: string) {
     super(`training diverged at step ${step + 1}: ${what}. The last good checkpoint is kept; lower training.learningRate, set training.maxGradNorm, or check the data`);
@@ -71,7 +72,13 @@ export class Trainer {
     const gradNorm = clipGradNorm(grads, settings.maxGradNorm);
     if (!Number.isFinite(gradNorm)) throw new NonFiniteLossError(this.step, `the gradient norm is ${gradNorm}`);
     const learningRate = learningRateAt(this.step, settings);
+    const rollback = snapshotTraining(params, this.parts.optimizer.state);
     this.parts.optimizer.step(params, grads, learningRate);
+    const insane = insaneParameter(params);
+    if (insane) {
+      rollback();
+      throw new NonFiniteLossError(this.step, `after the update ${insane}`);
+    }
     this.step += 1;
     const seconds = (performance.now() - started) / 1000;
     return { step: this.step, learningRate, gradNorm, seconds, ...stats.summary(settings.gradientAccumulation) };

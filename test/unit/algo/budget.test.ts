@@ -46,7 +46,7 @@ describe('budgeted allocation', () => {
   it('a plain-LoRA-rank budget equals the parameters of LoRA of that rank on the same modules', () => {
     const model = tinyModel();
     const adapter = { style: 'independent' as const, rank: 4 };
-    const result = allocateExperts({ strategy: 'vote', table: TABLE, model, adapter, moduleTypes: ALL_TYPES, budget: { kind: 'loraRank', value: 8 } });
+    const result = allocateExperts({ strategy: 'uniform', model, adapter, moduleTypes: ALL_TYPES, budget: { kind: 'loraRank', value: 8 } });
     const limit = loraParams(model, result.candidates, 8);
     assert.equal(result.candidates.length, 28);
     assert.ok(result.summary.trainableParams! <= limit);

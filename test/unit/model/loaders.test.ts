@@ -84,7 +84,7 @@ test('errors name the file and the tensor or field', () => {
   const badShape = brokenHfFolder(editConfig({ intermediate_size: 40 }));
   assert.throws(() => loadModel(badShape), /model\.safetensors: tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[48,32\], config\.json implies \[40,32\]/);
   const missingField = brokenHfFolder(editConfig({ hidden_size: undefined }));
-  assert.throws(() => describeModel(missingField), /config\.json: field "hidden_size" must be a positive number/);
+  assert.throws(() => describeModel(missingField), /config\.json: field "hidden_size" must be a whole number/);
   const missingTensor = brokenHfFolder(editConfig({ tie_word_embeddings: false, model_type: 'mistral' }));
   fs.rmSync(path.join(missingTensor, 'model.safetensors'));
   saveHfFolder({ ...randomModel(tinyConfig({ tieWordEmbeddings: true })) }, path.join(missingTensor, 'tmp'));

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EngineSession, Graph, saveModel, scheduleUpcasts, type EngineSessionOptions, type Tensor } from '../../engine';
+import { processAlive } from '../../runFolder/runLock';
 import { buildDecoder } from './decoder';
 import type { ProjectionAdapter } from './layer';
 import { frozenWeights, isLoaded, type ModelWeights } from './weightSource';
@@ -11,7 +12,8 @@ import { frozenWeights, isLoaded, type ModelWeights } from './weightSource';
 export async function sessionForModel(g: Graph, model: ModelWeights, options: EngineSessionOptions = {}): Promise<EngineSession> {
   if (isLoaded(model)) return EngineSession.fromGraph(g, options);
   scheduleUpcasts(g);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-decoder-'));
+  removeOrphanedDecoderFolders();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DECODER_PREFIX}${process.pid}-`));
   try {
     const { modelPath } = saveModel(g, path.join(dir, 'model.onnx'));
     // Without the arena, freed activations go back to the allocator: 0.7 GiB less at the same speed (docs/memory.md).
@@ -19,6 +21,29 @@ export async function sessionForModel(g: Graph, model: ModelWeights, options: En
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const DECODER_PREFIX = 'smoe-decoder-';
+
+/**
+ * Removes temporary decoder folders whose process is gone: a process killed while onnxruntime read its model file
+ * never reached its own cleanup. The owner's pid is part of the folder name.
+ */
+export function removeOrphanedDecoderFolders(tmp = os.tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp).filter((name) => name.startsWith(DECODER_PREFIX));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number.parseInt(name.slice(DECODER_PREFIX.length), 10);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Adds adapter inputs to the graph and returns the hook that uses them (see ProjectionAdapter). */

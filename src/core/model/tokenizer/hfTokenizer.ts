@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelFileError } from '../errors';
 import type { TextTokenizer } from './types';
+import { FileAccessError, readRegularText } from '../../data/regularFile';
 
 export interface SpecialTokenIds {
   bosId?: number;
@@ -20,8 +21,14 @@ function tokenText(field: TokenField): string | undefined {
 
 function readJsonIfPresent(file: string): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    text = readRegularText(file);
+  } catch (error) {
+    throw new ModelFileError(file, error instanceof FileAccessError ? error.detail : String(error));
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
     throw new ModelFileError(file, `is not valid JSON (${(error as Error).message})`);
   }

@@ -1,8 +1,8 @@
 // llama2.c's tokenizer.bin: int32 max_token_length, then per token float32 score, int32 length, bytes.
 // Encoding follows run.c: dummy-prefix space, UTF-8 code points (byte fallback <0xNN>), then greedy merges by best score.
-import * as fs from 'node:fs';
 import { ModelFileError } from '../errors';
 import type { TextTokenizer } from './types';
+import { FileAccessError, readRegularFile } from '../../data/regularFile';
 
 const BOS = 1;
 const EOS = 2;
@@ -17,9 +17,9 @@ export interface Llama2cVocabulary {
 export function readLlama2cVocabulary(file: string): Llama2cVocabulary {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readRegularFile(file);
   } catch (error) {
-    throw new ModelFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ModelFileError(file, error instanceof FileAccessError ? error.detail : `cannot be read (${String(error)})`);
   }
   const pieces: string[] = [];
   const scores: number[] = [];
