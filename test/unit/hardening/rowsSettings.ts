@@ -59,7 +59,7 @@ export const settingRows: BadInputRow[] = [
     arrange: (ws) => { fs.writeFileSync(path.join(ws.dir, 'map.json'), '{oops'); return train(ws); },
   },
   {
-    klass: 8, name: 'a missing task file names the file and the fix', exit: 1, file: (ws) => path.join(ws.dir, 'data', 'parity', 'train.json'), field: /data file does not exist; check the task's train\/test path/,
+    klass: 8, name: 'a missing task file names the file and the fix', exit: 1, file: (ws) => path.join(ws.dir, 'data', 'parity', 'train.json'), field: /does not exist; check the task's data path/,
     arrange: (ws) => { fs.rmSync(path.join(ws.dir, 'data', 'parity', 'train.json')); return train(ws); },
   },
 ];
