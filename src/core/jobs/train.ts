@@ -4,7 +4,7 @@ import { memoryRefusal } from '../algo/memory';
 import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
 import type { BaseModel } from '../train/baseModel';
-import { loadExperiment } from '../experiment/load';
+import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import type { TrainingSettings } from '../experiment/types';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
@@ -31,6 +31,21 @@ function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSe
   if (refusal) throw new Error(`${base.path}: ${refusal}`);
 }
 
+/** A new run folder, or the resumed one with this resume's overrides recorded. */
+function openTrainRun(request: TrainRequest, loaded: LoadedExperiment, config: TrainRunConfig, overrides: Record<string, number>): RunFolder {
+  const overridden = Object.keys(overrides).length > 0;
+  if (!request.resumeRun) {
+    return RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config, ...(overridden ? { overrides } : {}) });
+  }
+  const run = RunFolder.reopen(request.resumeRun);
+  if (overridden) {
+    run.record.overrides = { ...run.record.overrides, ...overrides };
+    run.record.config = config;
+    run.save();
+  }
+  return run;
+}
+
 export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   if (request.fromCheckpoint && !request.resumeRun) throw new Error('--from-checkpoint needs --resume RUN_DIR: it names a checkpoint of that run');
@@ -43,14 +58,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
   const config: TrainRunConfig = { adapter, training: settings };
   checkFits(base, adapter, training);
-  const run = request.resumeRun
-    ? RunFolder.reopen(request.resumeRun)
-    : RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'train', { experiment: loaded.file, name: loaded.name, config, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) });
-  if (request.resumeRun && Object.keys(overrides).length > 0) {
-    run.record.overrides = { ...run.record.overrides, ...overrides };
-    run.record.config = config;
-    run.save();
-  }
+  const run = openTrainRun(request, loaded, config, overrides);
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
     if (resumed) {

@@ -18,11 +18,7 @@ export function parseHfConfig(raw: unknown, file: string): ModelConfig {
   const ropeScaling = llama3Scaling(c, file);
   const slidingWindow = slidingWindowOf(c, file);
   const count = (key: string, fallback?: number): number => wholeField(c, file, key, fallback);
-  const positive = (key: string, fallback: number): number => {
-    const value = c[key] ?? fallback;
-    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new ModelFileError(file, `field "${key}" must be a positive number, found ${JSON.stringify(c[key])}`);
-    return value;
-  };
+  const positive = (key: string, fallback: number): number => positiveField(c, file, key, fallback);
   const hiddenSize = count('hidden_size');
   const numHeads = count('num_attention_heads');
   const numKvHeads = count('num_key_value_heads', numHeads);
@@ -50,6 +46,12 @@ export function parseHfConfig(raw: unknown, file: string): ModelConfig {
     ...(ropeScaling ? { ropeScaling } : {}),
     ...(slidingWindow !== undefined ? { slidingWindow } : {}),
   };
+}
+
+function positiveField(c: RawConfig, file: string, key: string, fallback: number): number {
+  const value = c[key] ?? fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new ModelFileError(file, `field "${key}" must be a positive number, found ${JSON.stringify(c[key])}`);
+  return value;
 }
 
 /** Llama 3.1/3.2's rope_scaling; null, absent or rope_type "default" mean plain RoPE. */
