@@ -6,6 +6,7 @@ import type { LoraMoeConfig } from '../model/adapters/config';
 import type { TrainingSettings } from '../experiment/types';
 import { resumePoint, type Checkpoint } from '../train/checkpoint';
 import { RUN_FILE } from '../runFolder/runFolder';
+import { checkRunLock } from '../runFolder/runLock';
 
 /** What run.json keeps so a resume uses the same adapter and schedule, whatever the file says now. */
 export interface TrainRunConfig {
@@ -47,6 +48,7 @@ function mergeTraining(run: TrainingSettings, file: TrainingSettings, notes: Res
 export function planResume(runDir: string, fileTraining: TrainingSettings, from?: string): ResumePlan {
   const runFile = path.join(runDir, RUN_FILE);
   if (!fs.existsSync(runFile)) throw new Error(`--resume ${runDir}: not a run folder (no ${RUN_FILE}); pass a folder under .smoe/runs/`);
+  checkRunLock(runDir);
   let record: { kind?: string; config?: TrainRunConfig };
   try {
     record = JSON.parse(fs.readFileSync(runFile, 'utf8')) as typeof record;
@@ -54,6 +56,9 @@ export function planResume(runDir: string, fileTraining: TrainingSettings, from?
     throw new Error(`${runFile}: cannot be read as JSON (${(error as Error).message}); the run cannot be resumed, start a new one`);
   }
   if (record.kind !== 'train' || !record.config?.adapter || !record.config.training) throw new Error(`--resume ${runDir}: not a training run`);
+  if (typeof record.config.adapter.experts !== 'object' || record.config.adapter.experts === null) {
+    throw new Error(`${runFile}: field "config.adapter.experts" is missing; the run cannot be resumed, start a new one`);
+  }
   const notes: ResumePlan['notes'] = [];
   const training = mergeTraining(record.config.training, fileTraining, notes);
   const point = resumePoint(runDir, from);

@@ -50,6 +50,12 @@ export function acquireRunLock(dir: string): void {
   throw new RunLockedError(dir, ownerOf(file) ?? -1);
 }
 
+/** Throws RunLockedError when another live process holds the folder (checked before any work on a resume). */
+export function checkRunLock(dir: string): void {
+  const owner = ownerOf(path.join(dir, LOCK_FILE));
+  if (owner !== undefined && owner !== process.pid && processAlive(owner)) throw new RunLockedError(dir, owner);
+}
+
 /** Drops the lock when this process holds it. */
 export function releaseRunLock(dir: string): void {
   const file = path.join(dir, LOCK_FILE);

@@ -1,27 +1,16 @@
 // The `smoe` CLI as a child process (a fresh esbuild bundle of src/cli/main.ts; onnxruntime-node stays external),
 // and a pristine tiny workspace copied per case, for the hardening tests.
-import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cliBundle as sharedCliBundle } from '../cliBundle';
 import { writeTinyWorkspace, type TinyWorkspace } from '../train/tinyWorkspace';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const sourceRoot = fs.existsSync(path.join(repoRoot, 'src', 'cli', 'main.ts')) ? repoRoot : process.cwd();
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-hardening-'));
 process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
-
-let bundle: string | undefined;
-
-function cliBundle(): string {
-  if (bundle) return bundle;
-  const outfile = path.join(scratch, 'cli.js');
-  const script = `require('esbuild').buildSync({ entryPoints: ['src/cli/main.ts'], outfile: ${JSON.stringify(outfile)}, bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' }, external: ['vscode', 'onnxruntime-node'], loader: { '.proto': 'text' }, logLevel: 'error' })`;
-  const result = spawnSync(process.execPath, ['-e', script], { cwd: sourceRoot, encoding: 'utf8' });
-  assert.equal(result.status, 0, `esbuild failed: ${result.stderr}`);
-  return (bundle = outfile);
-}
 
 function env(): NodeJS.ProcessEnv {
   const home = path.join(scratch, 'home');
@@ -39,14 +28,14 @@ export interface CliResult {
 /** Runs `smoe ...args` to the end (a hung command is killed after `timeoutMs` and reads as signal SIGTERM). */
 export function smoe(args: string[], cwd: string, timeoutMs = 120_000): CliResult {
   fs.mkdirSync(path.join(scratch, 'tmp'), { recursive: true });
-  const run = spawnSync(process.execPath, [cliBundle(), ...args], { cwd, env: env(), encoding: 'utf8', timeout: timeoutMs });
+  const run = spawnSync(process.execPath, [sharedCliBundle(sourceRoot), ...args], { cwd, env: env(), encoding: 'utf8', timeout: timeoutMs });
   return { status: run.status, signal: run.signal, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
 }
 
 /** Starts `smoe ...args` in the background; stderr is collected into `output()`. */
 export function smoeChild(args: string[], cwd: string): { child: ChildProcess; output: () => string } {
   fs.mkdirSync(path.join(scratch, 'tmp'), { recursive: true });
-  const child = spawn(process.execPath, [cliBundle(), ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [sharedCliBundle(sourceRoot), ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (d) => { text += String(d); });
   child.stderr?.on('data', (d) => { text += String(d); });

@@ -22,7 +22,7 @@ function fakeRun(ws: TinyWorkspace, record: string | object, lockPid?: number): 
   return dir;
 }
 
-const TRAIN_RECORD = { id: 'r1', kind: 'train', status: 'cancelled', pid: 1, startedAt: '', timings: {}, config: { adapter: {}, training: { learningRate: 0.05 } } };
+const TRAIN_RECORD = { id: 'r1', kind: 'train', status: 'cancelled', pid: 1, startedAt: '', timings: {}, config: { adapter: { experts: {} }, training: { learningRate: 0.05 } } };
 
 export const settingRows: BadInputRow[] = [
   settingRow(4, 'adapter.rank 1e9', { adapter: { rank: 1e9 } }, /adapter\.rank must be <= 1024/),
