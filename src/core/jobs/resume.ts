@@ -28,11 +28,12 @@ export interface ResumePlan {
 
 const shown = (v: unknown) => JSON.stringify(v);
 
-function mergeTraining(run: TrainingSettings, file: TrainingSettings, notes: ResumePlan['notes']): TrainingSettings {
+/** `overridden`: settings the run was started with instead of the file's (Train with…); a resume keeps them. */
+function mergeTraining(run: TrainingSettings, file: TrainingSettings, notes: ResumePlan['notes'], overridden: ReadonlySet<string>): TrainingSettings {
   const merged: TrainingSettings = { ...run };
   const taken: string[] = [];
   for (const key of SAFE) {
-    if (file[key] === undefined || shown(file[key]) === shown(run[key])) continue;
+    if (overridden.has(key) || file[key] === undefined || shown(file[key]) === shown(run[key])) continue;
     taken.push(`${key} ${shown(run[key])} → ${shown(file[key])}`);
     (merged as unknown as Record<string, unknown>)[key] = file[key];
   }
@@ -49,7 +50,7 @@ export function planResume(runDir: string, fileTraining: TrainingSettings, from?
   const runFile = path.join(runDir, RUN_FILE);
   if (!fs.existsSync(runFile)) throw new Error(`--resume ${runDir}: not a run folder (no ${RUN_FILE}); pass a folder under .smoe/runs/`);
   checkRunLock(runDir);
-  let record: { kind?: string; config?: TrainRunConfig };
+  let record: { kind?: string; config?: TrainRunConfig; overrides?: Record<string, number> };
   try {
     record = JSON.parse(fs.readFileSync(runFile, 'utf8')) as typeof record;
   } catch (error) {
@@ -60,7 +61,7 @@ export function planResume(runDir: string, fileTraining: TrainingSettings, from?
     throw new Error(`${runFile}: field "config.adapter.experts" is missing; the run cannot be resumed, start a new one`);
   }
   const notes: ResumePlan['notes'] = [];
-  const training = mergeTraining(record.config.training, fileTraining, notes);
+  const training = mergeTraining(record.config.training, fileTraining, notes, new Set(Object.keys(record.overrides ?? {})));
   const point = resumePoint(runDir, from);
   for (const bad of point.unreadable) notes.push({ level: 'warn', message: `checkpoint ${path.basename(bad.dir)} is unreadable (${bad.reason}); falling back to the one before it` });
   return { config: { adapter: record.config.adapter, training }, checkpoint: point.checkpoint, notes };

@@ -43,7 +43,7 @@ describe('runs, the worker and the Experiments view', function () {
     const item = await waitForRunItem(real, (i) => i.label === 'probe' && i.icon === 'pass', 'a succeeded probe run');
     assert.match(item.description ?? '', /\d+ experts · \d{4}-\d\d-\d\d/);
     assert.strictEqual(item.contextValue, 'smoe.run.succeeded.probe');
-    assert.deepStrictEqual(item.children.map((c) => c.label), ['sensitivity.json', 'events.jsonl', 'run.json']);
+    assert.deepStrictEqual(item.children.map((c) => c.label), ['sensitivity-examples.json', 'sensitivity.json', 'stability.json', 'events.jsonl', 'run.json']);
   });
 
   it('a real training run, then export of its adapter', async () => {
