@@ -8,6 +8,15 @@ import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
 import { openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, ui, uiTest } from './workbench.mjs';
 
+function parsesAsJson(text) {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const FOLDER = 'honest-ui';
 const EMPTY_EVAL = '20260301-130000-evaluate';
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
@@ -111,7 +120,8 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
     await page.locator('.part.editor .tab').filter({ hasText: 'dashboard.smoe.json' }).first().click();
     await page.locator('.part.editor .monaco-editor').first().click({ position: { x: 200, y: 10 } });
     await page.keyboard.press('Control+S');
-    await assert.doesNotReject(pollFile(experimentFile, (text) => text !== original));
+    // The save replaces the file's content: wait for a complete new text, not an empty or half-written one.
+    await assert.doesNotReject(pollFile(experimentFile, (text) => text !== original && parsesAsJson(text)));
     const saved = JSON.parse(fs.readFileSync(experimentFile, 'utf8'));
     assert.deepEqual([saved.allocation.strategy, saved.allocation.percentile, saved.allocation.scope, saved.budget.kind, saved.budget.value], ['vote', 40, 'per-type', 'experts', 10]);
     assert.equal(Object.values(saved.experts).reduce((a, b) => a + b, 0), 10);
