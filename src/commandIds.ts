@@ -10,6 +10,7 @@ export const COMMAND_IDS = [
   'smoe.cancelRun',
   'smoe.openDashboard',
   'smoe.compareRuns',
+  'smoe.runSweep',
   'smoe.exportAdapter',
   'smoe.showLogs',
   'smoe.createDemoWorkspace',
@@ -27,7 +28,7 @@ export const COMMAND_IDS = [
 export type CommandId = (typeof COMMAND_IDS)[number];
 
 /** Commands that execute model code or write runs: refused in untrusted workspaces. */
-export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace', 'smoe.resumeRun', 'smoe.trainWith', 'smoe.exportTrainingJob']);
+export const TRUSTED_ONLY: ReadonlySet<CommandId> = new Set<CommandId>(['smoe.probe', 'smoe.train', 'smoe.evaluate', 'smoe.createDemoWorkspace', 'smoe.resumeRun', 'smoe.trainWith', 'smoe.exportTrainingJob', 'smoe.runSweep']);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;

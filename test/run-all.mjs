@@ -121,7 +121,7 @@ const tierRunners = {
   },
 };
 
-const tierNeeds = { unit: ['compileTests'], integration: ['systemPackages', 'compileTests', 'build', 'host'], ui: ['systemPackages', 'build', 'host'] };
+const tierNeeds = { unit: ['compileTests'], integration: ['systemPackages', 'compileTests', 'build', 'host'], ui: ['systemPackages', 'compileTests', 'build', 'host'] };
 const tierTitles = {
   unit: 'tier 1: unit (node --test out/test/unit)',
   integration: 'tier 2: integration (mocha in code-server 4.100.3 via Chromium)',

@@ -10,7 +10,7 @@ import { budgetTitle, moduleTitle, suggestionTitle } from './lensTitles';
 import { planOf } from './plans';
 import { rangeOf } from './textEdits';
 
-type LensKind = 'budget' | 'allocate' | 'probe' | 'module' | 'apply' | 'train' | 'evaluate' | 'probeMemory' | 'trainMemory';
+type LensKind = 'budget' | 'allocate' | 'probe' | 'module' | 'apply' | 'train' | 'evaluate' | 'probeMemory' | 'trainMemory' | 'evaluateMemory';
 
 /** A lens placed cheaply from the syntax tree; its title and command are filled in by resolveCodeLens. */
 export class ExperimentLens extends vscode.CodeLens {
@@ -52,6 +52,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
     }
     const training = propertyNode(tree, 'training') ?? tasks;
     lenses.push(lens(training, 'train'), lens(training, 'evaluate'), lens(training, 'trainMemory'));
+    lenses.push(lens(propertyNode(tree, 'evaluation') ?? training, 'evaluateMemory'));
     return lenses;
   }
 
@@ -70,6 +71,7 @@ export class ExperimentCodeLensProvider implements vscode.CodeLensProvider<Exper
       evaluate: () => ({ title: 'Evaluate', command: 'smoe.evaluate', arguments: [lens.uri] }),
       probeMemory: () => ({ title: memoryLensTitle(raw, analysis.facts.model, 'probe', os.totalmem()) ?? '', command: '' }),
       trainMemory: () => ({ title: memoryLensTitle(raw, analysis.facts.model, 'train', os.totalmem()) ?? '', command: '' }),
+      evaluateMemory: () => ({ title: memoryLensTitle(raw, analysis.facts.model, 'evaluate', os.totalmem()) ?? '', command: '' }),
     });
     return lens;
   }

@@ -9,6 +9,8 @@ import { primaryFileOf } from '../runs/runListing';
 import type { DashboardSelection } from '../runs/services';
 import { collectSnapshot } from './collect/snapshot';
 import { computeWhatIf, whatIfMap, withControls } from './collect/whatIf';
+import { exportComparisonCsv } from './comparisonExport';
+import type { ComparisonView } from '../protocol/comparison';
 import { analyse, gatherSources, planFrom, type SourceDeps } from './dashboardSources';
 import { dashboardHtml } from './html';
 
@@ -49,6 +51,7 @@ export class DashboardPanel implements vscode.Disposable {
   private stale = true;
   private timer?: NodeJS.Timeout;
   private controls?: WhatIfChoice;
+  private comparison?: ComparisonView;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
@@ -67,7 +70,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   select(selection: DashboardSelection): void {
-    this.selection = selection;
+    this.selection = { baseline: this.selection.baseline, ...selection };
     this.panel.reveal();
     this.schedule();
   }
@@ -99,7 +102,10 @@ export class DashboardPanel implements vscode.Disposable {
     }
     this.stale = false;
     const snapshot = collectSnapshot(await gatherSources(this.deps, this.file, this.selection, this.controls));
-    const sections = (['sensitivity', 'allocation', 'whatIf', 'training', 'evaluation'] as const).filter((key) => snapshot[key] !== undefined);
+    this.comparison = snapshot.comparison;
+    // The section is scrolled to once; later snapshots leave the scroll position to the user.
+    if (this.selection.section) this.selection = { ...this.selection, section: undefined };
+    const sections = (['sensitivity', 'allocation', 'whatIf', 'training', 'evaluation', 'comparison'] as const).filter((key) => snapshot[key] !== undefined);
     this.exchange.lastSnapshot = { sections, runs: snapshot.runs.length, notes: snapshot.notes };
     this.post({ type: 'snapshot', snapshot });
   }
@@ -143,6 +149,14 @@ export class DashboardPanel implements vscode.Disposable {
         return this.sendSnapshot();
       case 'openRun':
         return this.openRun(message.runId);
+      case 'comparisonBaseline':
+        this.selection = { ...this.selection, baseline: message.rowId ?? undefined };
+        return this.sendSnapshot();
+      case 'exportComparison': {
+        const said = await exportComparisonCsv(this.comparison, message.rowIds, this.file);
+        if (said) this.notice(said.level, said.message);
+        return;
+      }
       default: {
         const never: never = message;
         void never;

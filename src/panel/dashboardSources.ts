@@ -1,8 +1,10 @@
 // Gathers what one dashboard shows from the workspace model (runs, the file's analysis) and the job manager.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/runFolder/runFolder';
 import type { EvalReport } from '../core/train/evalReport';
+import { experimentMemory } from '../core/experiment/memoryLens';
 import type { ExperimentAnalysis, ExperimentAnalyzer } from '../editor/analysis';
 import { planOf } from '../editor/plans';
 import type { ActiveJobView, WhatIfChoice } from '../protocol/webview';
@@ -12,7 +14,9 @@ import { readRunJson, type RunEntry } from '../runs/runListing';
 import type { RunStore } from '../runs/runStore';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { DashboardSelection } from '../runs/services';
+import type { ComparisonSource } from './collect/comparison';
 import type { DashboardPlan, DashboardRun, DashboardSources } from './collect/snapshot';
+import { sweepSourcesOf } from './sweepSources';
 
 export interface SourceDeps {
   model: WorkspaceModel;
@@ -50,6 +54,12 @@ function dashboardRun(store: RunStore, entry: RunEntry, experiment: unknown): Da
   return { entry, events, evalReport, figures: runFigures(entry, events, experiment) };
 }
 
+/** Sweeps of every experiment file in the workspace: the comparison spans files. */
+async function comparisonSources(store: RunStore): Promise<ComparisonSource[]> {
+  const files = await store.experiments();
+  return files.flatMap((file) => sweepSourcesOf(store.runsOf(file), vscode.workspace.asRelativePath(file)));
+}
+
 export async function gatherSources(deps: SourceDeps, file: string, selection: DashboardSelection, controls: WhatIfChoice | undefined): Promise<DashboardSources> {
   const analysed = await analyse(deps.model.analyzer, file);
   const experiment = analysed?.analysis.parsed.value;
@@ -60,7 +70,9 @@ export async function gatherSources(deps: SourceDeps, file: string, selection: D
     runs: deps.model.runs.runsOf(file).map((entry) => dashboardRun(deps.model.runs, entry, experiment)),
     jobs: activeJobs(deps.jobs, file),
     plan: analysed ? planFrom(analysed.analysis) : undefined,
+    memory: analysed ? experimentMemory(experiment, analysed.analysis.facts.model, os.totalmem()) : undefined,
     controls,
     selection,
+    comparison: await comparisonSources(deps.model.runs),
   };
 }

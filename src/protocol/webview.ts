@@ -4,6 +4,7 @@
  * validate what they receive (`isFromWebviewMessage`, `isToWebviewMessage`) and switch exhaustively.
  * Imported by the extension and by webview/src (so: types and plain functions only, no Node or vscode).
  */
+import type { ComparisonUiState, ComparisonView } from './comparison';
 
 export type RunStatusView = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type JobCommandKind = 'probe' | 'train' | 'evaluate';
@@ -145,6 +146,12 @@ export interface EvaluationView {
   bestLoss: Record<string, number>;
 }
 
+/** Each job's predicted peak memory (core/algo/memory) for the file's settings, against the machine's memory. */
+export interface MemoryView {
+  machineGiB: number;
+  jobs: { kind: JobCommandKind; peakGiB: number; fits: boolean }[];
+}
+
 export interface DashboardSnapshot {
   experiment: { file: string; label: string; name: string };
   trusted: boolean;
@@ -155,6 +162,11 @@ export interface DashboardSnapshot {
   whatIf?: WhatIfView;
   training?: TrainingView;
   evaluation?: EvaluationView;
+  memory?: MemoryView;
+  /** Sweeps of every experiment file side by side (absent without a sweep with a finished run). */
+  comparison?: ComparisonView;
+  /** A section to scroll into view once (e.g. "comparison" from a finished sweep's notification). */
+  focus?: 'comparison';
   /** What is missing and how to get it, e.g. "No probe run yet: run Probe Sensitivity". */
   notes: string[];
 }
@@ -227,7 +239,21 @@ export interface OpenRunMessage {
   runId: string;
 }
 
+/** webview -> extension: take paired differences against this comparison row (null: none). */
+export interface ComparisonBaselineMessage {
+  type: 'comparisonBaseline';
+  rowId: string | null;
+}
+
+/** webview -> extension: save these comparison rows (the table's order and filter) as CSV, asking where. */
+export interface ExportComparisonMessage {
+  type: 'exportComparison';
+  rowIds: string[];
+}
+
 export type FromWebviewMessage =
+  | ComparisonBaselineMessage
+  | ExportComparisonMessage
   | OpenRunMessage
   | ReadyMessage
   | WhatIfRequestMessage
@@ -272,6 +298,10 @@ export function isFromWebviewMessage(value: unknown): value is FromWebviewMessag
       return oneOf(JOB_KINDS, value.kind);
     case 'cancelJob':
       return typeof value.jobId === 'string' && value.jobId !== '';
+    case 'comparisonBaseline':
+      return value.rowId === null || (typeof value.rowId === 'string' && value.rowId !== '');
+    case 'exportComparison':
+      return Array.isArray(value.rowIds) && value.rowIds.every((id) => typeof id === 'string');
     case 'selectTrainingRun':
     case 'openRun':
       return typeof value.runId === 'string' && value.runId !== '';
@@ -305,6 +335,7 @@ export function isToWebviewMessage(value: unknown): value is ToWebviewMessage {
 /** State the webview keeps with `setState` so the serializer can reopen the panel after a reload. */
 export interface DashboardWebviewState {
   experimentFile: string;
+  comparison?: ComparisonUiState;
 }
 
 export function isDashboardWebviewState(value: unknown): value is DashboardWebviewState {

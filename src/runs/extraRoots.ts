@@ -52,9 +52,22 @@ export async function importRunFolder(services: RunServices, arg: unknown): Prom
 export async function exportTrainingJob(services: RunServices, arg: unknown): Promise<{ jobId: string } | undefined> {
   const file = await pickExperiment(services.store, arg, 'export a training job');
   if (!file) return undefined;
-  const options = optionsOf<{ outDir: string; launcher: 'accelerate' | 'torchrun' }>(arg);
+  const options = optionsOf<{ outDir: string; launcher: 'accelerate' | 'torchrun'; deepspeed: 'none' | 'zero2' | 'zero3' }>(arg);
   const outDir = options.outDir ?? (await chooseFolder('LoRA-SMoE: Export Training Job', 'Write the job here'));
   if (!outDir) return undefined;
-  const request = { kind: 'export-job' as const, experimentFile: file, outDir, ...(options.launcher ? { launcher: options.launcher } : {}) };
+  const deepspeed = options.deepspeed ?? (await chooseDeepspeed());
+  if (!deepspeed) return undefined;
+  const request = { kind: 'export-job' as const, experimentFile: file, outDir, deepspeed, ...(options.launcher ? { launcher: options.launcher } : {}) };
   return submit(services, request, `Export training job of ${path.basename(file)}`);
+}
+
+/** How the exported job shards across GPUs (ds_zero2.json and ds_zero3.json are written either way). */
+async function chooseDeepspeed(): Promise<'none' | 'zero2' | 'zero3' | undefined> {
+  const items = [
+    { label: 'No DeepSpeed', description: 'every GPU holds the whole model (DDP-style)', value: 'none' as const },
+    { label: 'DeepSpeed ZeRO-2', description: 'optimizer state and gradients partitioned across GPUs', value: 'zero2' as const },
+    { label: 'DeepSpeed ZeRO-3', description: 'parameters partitioned too, the frozen base included (largest models)', value: 'zero3' as const },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'LoRA-SMoE: Export Training Job', placeHolder: 'Distributed setup of the exported job' });
+  return picked?.value;
 }

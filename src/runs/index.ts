@@ -13,6 +13,7 @@ import { exportTrainingJob, importRunFolder } from './extraRoots';
 import { compareRuns, exportAdapterCommand, openDashboard, revealRun } from './runCommands';
 import { deleteRunCommand, editRunNote, labelRun, resumeRun, trainWith } from './runManagementCommands';
 import type { RunServices } from './services';
+import { runSweep } from './sweepCommands';
 import { JobsStatusBar } from './statusBar';
 import { registerTestHook, type WorkerOverride } from './testHook';
 
@@ -23,7 +24,7 @@ type RunCommandId =
   | 'smoe.probe' | 'smoe.train' | 'smoe.evaluate' | 'smoe.cancelRun' | 'smoe.openDashboard' | 'smoe.compareRuns'
   | 'smoe.exportAdapter' | 'smoe.showLogs' | 'smoe.createDemoWorkspace' | 'smoe.refreshExperiments' | 'smoe.openRunFolder'
   | 'smoe.resumeRun' | 'smoe.trainWith' | 'smoe.deleteRun' | 'smoe.labelRun' | 'smoe.editRunNote'
-  | 'smoe.exportTrainingJob' | 'smoe.importRunFolder';
+  | 'smoe.exportTrainingJob' | 'smoe.importRunFolder' | 'smoe.runSweep';
 
 function commandTable(services: RunServices, model: WorkspaceModel): CommandHandlers<RunCommandId> {
   return {
@@ -45,6 +46,7 @@ function commandTable(services: RunServices, model: WorkspaceModel): CommandHand
     'smoe.editRunNote': (arg: unknown) => editRunNote(services, arg),
     'smoe.exportTrainingJob': (arg: unknown) => exportTrainingJob(services, arg),
     'smoe.importRunFolder': (arg: unknown) => importRunFolder(services, arg),
+    'smoe.runSweep': (arg: unknown) => runSweep(services, arg),
   };
 }
 

@@ -1,6 +1,6 @@
 // Background jobs: one worker process per job, one job at a time per experiment (others wait in its queue).
 import * as path from 'node:path';
-import type { ArtifactEvent, LogLevel, MetricEvent } from '../core/runFolder/context';
+import type { ArtifactEvent, LogLevel, MetricEvent, SkippedRecordsEvent } from '../core/runFolder/context';
 import type { JobRequest } from '../core/jobs/requests';
 import type { FromWorkerMessage } from '../protocol/worker';
 import { Emitter } from './emitter';
@@ -21,6 +21,8 @@ export interface JobInfo {
   progress?: ProgressState;
   outcome?: WorkerOutcome;
   cancelRequested: boolean;
+  /** Per task file, the records the job left out (its `skipped-records` events), for the closing notification. */
+  skippedRecords: SkippedRecordsEvent[];
 }
 
 export type JobEvent =
@@ -73,7 +75,7 @@ export class JobManager {
 
   /** Queues the job; it starts now when nothing else of its experiment is queued or running. */
   submit(request: JobRequest, label: string): JobInfo {
-    const info: JobInfo = { id: `job-${++counter}-${Date.now().toString(36)}`, key: jobKey(request), request, label, state: 'queued', cancelRequested: false };
+    const info: JobInfo = { id: `job-${++counter}-${Date.now().toString(36)}`, key: jobKey(request), request, label, state: 'queued', cancelRequested: false, skippedRecords: [] };
     let resolve!: (outcome: WorkerOutcome) => void;
     const finished = new Promise<WorkerOutcome>((r) => { resolve = r; });
     this.entries.set(info.id, { info, tracker: new ProgressTracker(), finished, resolve });
@@ -165,6 +167,7 @@ export class JobManager {
         this.emitter.fire({ type: 'progress', job });
         return;
       case 'metric':
+        if (message.metric.type === 'skipped-records') job.skippedRecords.push(message.metric);
         this.emitter.fire({ type: 'metric', job, metric: message.metric });
         return;
       case 'log':

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { JobEvent, JobInfo, JobManager } from './jobManager';
 import { progressPercent, progressText } from './progressState';
+import { sweepProgress } from './sweepListing';
 import type { WorkerOutcome } from './workerProcess';
 
 interface Live {
@@ -51,11 +52,14 @@ export class ProgressNotifications implements vscode.Disposable {
   private update(job: JobInfo): void {
     const live = this.live.get(job.id);
     if (!live || !job.progress) return;
-    const percent = progressPercent(job.progress);
+    // A sweep advances by finished runs (k of n); the phase text of the run it is on follows.
+    const sweep = job.request.kind === 'sweep' && job.runDir ? sweepProgress(job.runDir) : undefined;
+    const percent = sweep ? (100 * sweep.done) / Math.max(1, sweep.total) : progressPercent(job.progress);
     // Notifications take increments; a new phase starting over at 0 % cannot go back, so it only shows the text.
     const increment = percent > live.percent ? percent - live.percent : undefined;
     if (increment !== undefined) live.percent = percent;
-    live.report({ message: progressText(job.progress), increment });
+    const prefix = sweep ? `${sweep.done} of ${sweep.total} runs finished · ` : '';
+    live.report({ message: `${prefix}${progressText(job.progress)}`, increment });
   }
 }
 

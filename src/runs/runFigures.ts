@@ -8,12 +8,15 @@ import { adapterOf, allocationChoiceOf } from '../core/experiment/settings';
 import type { RunEvent } from '../core/runFolder/runFolder';
 import type { EvalReport } from '../core/train/evalReport';
 import { readRunJson, type RunEntry } from './runListing';
+import { sweepProgress } from './sweepListing';
 
 export interface RunFigures {
   totalExperts?: number;
   lastLoss?: number;
   lastStep?: number;
   averageAccuracy?: number;
+  /** Sweeps: finished runs out of all (queue.json). */
+  sweep?: { done: number; total: number };
 }
 
 const numberIn = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -79,9 +82,10 @@ export function runFigures(entry: RunEntry, events: readonly RunEvent[], experim
     }
     case 'evaluate':
       return { averageAccuracy: averageAccuracy(entry, events) };
+    case 'sweep':
+      return { sweep: sweepProgress(entry.dir) };
     case 'export':
     case 'demo':
-    case 'sweep':
       return {};
     default: {
       const never: never = entry.record.kind;

@@ -7,6 +7,7 @@ import { EXPERIMENT_SUFFIX } from '../workspace/changes';
 import { EventsCache } from './eventsCache';
 import { withBroughtBackRuns } from './extraRoots';
 import { listRuns, runsOfExperiment, type RunEntry } from './runListing';
+import { isSweepRunExperiment } from './sweepListing';
 
 export const EXPERIMENT_GLOB = `**/*${EXPERIMENT_SUFFIX}`;
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**}';
@@ -22,7 +23,7 @@ export class RunStore {
   /** Experiment files in the workspace, sorted by path. */
   experiments(): Promise<string[]> {
     this.experimentList ??= Promise.resolve(vscode.workspace.findFiles(EXPERIMENT_GLOB, EXCLUDE_GLOB)).then((uris) =>
-      uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath).sort((a, b) => a.localeCompare(b)),
+      uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath).filter((f) => !isSweepRunExperiment(f)).sort((a, b) => a.localeCompare(b)),
     );
     return this.experimentList;
   }

@@ -6,6 +6,10 @@ import type { RunStore } from './runStore';
 export interface DashboardSelection {
   trainingRun?: string;
   compare?: string[];
+  /** The comparison row the paired differences are taken against. */
+  baseline?: string;
+  /** A section to scroll to when the dashboard opens ("Open Comparison"). */
+  section?: 'comparison';
 }
 
 export interface DashboardOpener {

@@ -2,52 +2,71 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runsElsewhere } from '../core/runFolder/runFolder';
-import type { JobManager } from '../runs/jobManager';
+import type { JobInfo, JobManager } from '../runs/jobManager';
+import { progressText } from '../runs/progressState';
 import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
 import { listArtifacts, primaryFileOf, type RunEntry } from '../runs/runListing';
+import { memberRuns } from '../runs/sweepListing';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
-import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, RunNode } from './nodes';
+import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, ProgressNode, RunNode } from './nodes';
 import { collectRunItem, type RunItemView } from './runItem';
-import { Throttle } from './throttle';
+import { hasSweep, sweepMemberItem, sweepMembers } from './sweepItems';
+import { RefreshBatch, Throttle } from './throttle';
 
-const WHOLE_TREE_MS = 700;
-const PROGRESS_ROW_MS = 300;
+/** How often the runs are re-read for what changed on disk (a job's events, a CLI run, a new folder). */
+const RECONCILE_MS = 700;
+/** Above the 200 ms VS Code debounces a tree's change events by: each batch is shown at once. */
+const REFRESH_MS = 300;
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private readonly store: RunStore;
   private readonly progress: { dispose(): void };
   /** The RunNode objects handed to VS Code, by run folder: refreshing one row needs the same object. */
   private readonly runNodes = new Map<string, RunNode>();
+  private readonly progressNodes = new Map<RunNode, ProgressNode>();
+  /** What VS Code was last given: each experiment's child ids, each run row's look. A re-read refreshes differences. */
+  private readonly shownChildren = new Map<string, string>();
+  private readonly shownRows = new Map<RunNode, string>();
   /**
    * Every refresh re-creates the rows' inline buttons, and a click whose press and release straddle one is lost
-   * (Cancel on a running run took several tries): whole-tree refreshes and progress rows are spaced out.
+   * (Cancel on a running run took several tries): only rows that look different are refreshed, in spaced batches.
    */
-  private readonly whole = new Throttle<undefined>(WHOLE_TREE_MS, () => this.changed.fire(undefined));
-  private readonly rows = new Throttle<RunNode>(PROGRESS_ROW_MS, (node) => this.changed.fire(node));
+  private readonly reconciler = new Throttle<undefined>(RECONCILE_MS, () => this.reconcile());
+  private readonly batch = new RefreshBatch<ExperimentsNode>(REFRESH_MS, (rows) => this.changed.fire(rows));
 
   constructor(model: WorkspaceModel, private readonly jobs: JobManager) {
     this.store = model.runs;
     this.subscription = model.onDidChange((change) => {
-      if (change.experiments || change.runs) this.whole.request(undefined);
+      if (change.experiments) this.refreshAll();
+      else if (change.runs) this.reconciler.request(undefined);
     });
-    // A job's progress refreshes its own row, as often as the notification shows it, without re-reading every run.
+    // A job's progress refreshes its progress row, as often as the notification shows it, without re-reading every run.
     this.progress = jobs.onEvent((e) => {
-      const node = e.type === 'progress' && e.job.runDir ? this.runNodes.get(path.resolve(e.job.runDir)) : undefined;
-      if (node) this.rows.request(node);
+      const run = e.type === 'progress' && e.job.runDir ? this.runNodes.get(path.resolve(e.job.runDir)) : undefined;
+      const node = run && this.progressNodes.get(run);
+      if (node) this.batch.request(node);
     });
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
     if (!node) return (await this.store.experiments()).map((file): ExperimentNode => ({ type: 'experiment', file }));
     switch (node.type) {
-      case 'experiment':
-        return [...this.pendingJobs(node.file), ...this.store.runsOf(node.file).map((entry) => this.runNode(node.file, entry))];
+      case 'experiment': {
+        const children = this.childrenOf(node.file);
+        this.shownChildren.set(node.file, this.childKey(children));
+        return children;
+      }
       case 'run':
-        return artifactNodes(node.entry.dir);
+        if (node.entry.record.kind === 'sweep') return [...(this.liveJob(node) ? [this.progressNode(node)] : []), ...sweepMembers(node), ...artifactNodes(node.entry.dir)];
+        return this.liveJob(node) ? [this.progressNode(node), ...artifactNodes(node.entry.dir)] : artifactNodes(node.entry.dir);
+      case 'progress':
+        return [];
+      case 'sweepMember':
+        return memberRuns(node.entry).map((entry) => this.runNode(node.entry.experimentFile ?? node.experimentFile, entry));
       case 'artifact':
         return node.directory ? artifactNodes(node.path) : [];
       case 'job':
@@ -62,13 +81,17 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     switch (node.type) {
       case 'experiment':
-        return experimentItem(node);
+        return experimentItem(node, hasSweep(this.store.experimentValue(node.file)));
       case 'run':
         return this.runItem(node);
       case 'job':
         return runTreeItem(this.jobView(node), vscode.TreeItemCollapsibleState.None, node.job.id);
+      case 'progress':
+        return progressItem(node, this.liveJob(node.run));
       case 'artifact':
         return artifactItem(node);
+      case 'sweepMember':
+        return sweepMemberItem(node);
       default: {
         const never: never = node;
         return never;
@@ -79,9 +102,33 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   dispose(): void {
     this.subscription.dispose();
     this.progress.dispose();
-    this.whole.dispose();
-    this.rows.dispose();
+    this.reconciler.dispose();
+    this.batch.dispose();
     this.changed.dispose();
+  }
+
+  private childrenOf(file: string): (JobNode | RunNode)[] {
+    return [...this.pendingJobs(file), ...this.store.runsOf(file).map((entry) => this.runNode(file, entry))];
+  }
+
+  /** Re-reads the shown experiments' runs: a new or gone child refreshes everything, a changed look its row. */
+  private reconcile(): void {
+    const rows: RunNode[] = [];
+    for (const [file, shown] of this.shownChildren) {
+      const children = this.childrenOf(file);
+      if (this.childKey(children) !== shown) return this.refreshAll();
+      for (const child of children) {
+        if (child.type === 'run' && this.shownRows.get(child) !== JSON.stringify(this.runView(child))) rows.push(child);
+      }
+    }
+    for (const row of rows) this.batch.request(row);
+  }
+
+  /** VS Code asks again for everything it shows, which records it anew (an experiment gone is no longer compared). */
+  private refreshAll(): void {
+    this.shownChildren.clear();
+    this.shownRows.clear();
+    this.batch.request(undefined);
   }
 
   private runNode(experimentFile: string, entry: RunEntry): RunNode {
@@ -108,20 +155,61 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     return job.state === 'queued' ? view : { ...view, description: 'starting…', contextValue: 'smoe.job.running' };
   }
 
+  private liveJob(node: RunNode): JobInfo | undefined {
+    return this.jobs.jobs().find((job) => job.runDir && path.resolve(job.runDir) === path.resolve(node.entry.dir));
+  }
+
+  private progressNode(run: RunNode): ProgressNode {
+    const known = this.progressNodes.get(run);
+    if (known) return known;
+    const node: ProgressNode = { type: 'progress', run };
+    this.progressNodes.set(run, node);
+    return node;
+  }
+
+  /**
+   * The ids VS Code knows an experiment's children by, in order. A run row has its own id while a job runs it (open,
+   * with the progress row under it) and another once it ended (closed), so both changes refresh the experiment.
+   */
+  private childKey(children: readonly (JobNode | RunNode)[]): string {
+    return children.map((c) => (c.type === 'job' ? c.job.id : this.runId(c))).join('\n');
+  }
+
+  private runId(node: RunNode): string {
+    return this.liveJob(node) ? `${node.entry.dir}#live` : node.entry.dir;
+  }
+
   private runItem(node: RunNode): vscode.TreeItem {
+    const view = this.runView(node);
+    this.shownRows.set(node, JSON.stringify(view));
+    const live = this.liveJob(node) !== undefined;
+    const item = runTreeItem(view, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, this.runId(node));
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(primaryFileOf(node.entry.dir, node.entry.record.kind))] };
+    return item;
+  }
+
+  private runView(node: RunNode): RunItemView {
     const { entry } = node;
-    const events = this.store.events.read(entry.dir);
-    const live = this.jobs.jobs().find((job) => job.runDir && path.resolve(job.runDir) === path.resolve(entry.dir));
-    const view = collectRunItem({
+    // A live run's figures change at every step: its progress row shows them, and the run row stays as it is.
+    // A sweep's "k of n runs" changes once per member run, so its row keeps it.
+    const live = this.liveJob(node) !== undefined && entry.record.kind !== 'sweep';
+    return collectRunItem({
       id: entry.id, kind: entry.record.kind, status: entry.record.status, startedAt: entry.record.startedAt, error: entry.record.error,
-      figures: runFigures(entry, events, this.store.experimentValue(node.experimentFile)), progress: live?.progress,
+      figures: live ? {} : runFigures(entry, this.store.events.read(entry.dir), this.store.experimentValue(node.experimentFile)),
       label: entry.record.label, note: entry.record.note, overrides: entry.record.overrides,
       incomplete: entry.incomplete, elsewhere: runsElsewhere(entry.record) ? entry.record.host : undefined,
     });
-    const item = runTreeItem(view, vscode.TreeItemCollapsibleState.Collapsed, entry.dir);
-    item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(primaryFileOf(entry.dir, entry.record.kind))] };
-    return item;
   }
+}
+
+function progressItem(node: ProgressNode, job: JobInfo | undefined): vscode.TreeItem {
+  const text = job?.progress ? progressText(job.progress) : 'starting…';
+  const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.run.entry.dir}#progress`;
+  item.tooltip = `${job?.label ?? node.run.entry.id}: ${text}`;
+  item.iconPath = new vscode.ThemeIcon('pulse');
+  item.contextValue = 'smoe.progress';
+  return item;
 }
 
 function runTreeItem(view: RunItemView, collapsible: vscode.TreeItemCollapsibleState, id: string): vscode.TreeItem {
@@ -134,7 +222,7 @@ function runTreeItem(view: RunItemView, collapsible: vscode.TreeItemCollapsibleS
   return item;
 }
 
-function experimentItem(node: ExperimentNode): vscode.TreeItem {
+function experimentItem(node: ExperimentNode, sweep: boolean): vscode.TreeItem {
   const uri = vscode.Uri.file(node.file);
   const item = new vscode.TreeItem(path.basename(node.file), vscode.TreeItemCollapsibleState.Expanded);
   item.id = node.file;
@@ -143,7 +231,8 @@ function experimentItem(node: ExperimentNode): vscode.TreeItem {
   item.description = relative === '.' ? undefined : relative;
   item.tooltip = node.file;
   item.iconPath = new vscode.ThemeIcon('beaker');
-  item.contextValue = 'smoe.experiment';
+  // Run Sweep is offered on experiments with a sweep section only.
+  item.contextValue = sweep ? 'smoe.experiment.sweep' : 'smoe.experiment';
   item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
   return item;
 }

@@ -47,6 +47,7 @@ export function keyFigureText(kind: string, figures: RunFigures): string | undef
   if (figures.totalExperts !== undefined && (kind === 'probe' || kind === 'allocate')) return `${figures.totalExperts} experts`;
   if (figures.lastLoss !== undefined && kind === 'train') return `loss ${figures.lastLoss.toFixed(3)}`;
   if (figures.averageAccuracy !== undefined && kind === 'evaluate') return `avg acc ${(100 * figures.averageAccuracy).toFixed(1)}%`;
+  if (figures.sweep && kind === 'sweep') return `${figures.sweep.done} of ${figures.sweep.total} runs`;
   return undefined;
 }
 
@@ -78,7 +79,8 @@ export function collectRunItem(run: RunItemInput): RunItemView {
   const live = run.status === 'running' && run.progress ? progressText(run.progress) : remote;
   const started = startedText(run.startedAt);
   const flagged = run.incomplete ? `incomplete: ${run.incomplete}` : undefined;
-  const parts = run.status === 'queued' ? ['queued'] : [flagged ?? live ?? figure, started];
+  // A sweep keeps its k of n beside the live phase of the run it is on.
+  const parts = run.status === 'queued' ? ['queued'] : run.kind === 'sweep' && !flagged ? [figure, live, started] : [flagged ?? live ?? figure, started];
   const description = [run.label ? run.kind : undefined, ...parts].filter((p): p is string => Boolean(p)).join(' · ');
   const tooltip = tooltipOf(run, { remote, flagged, figure, started });
   const { icon, color } = run.incomplete ? { icon: 'warning', color: 'list.warningForeground' } : ICONS[run.status];

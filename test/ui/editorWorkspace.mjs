@@ -2,13 +2,7 @@
 // byte-built model.safetensors), one task, a probe run and an experiment with problems worth seeing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { blockOf, zeroSafetensors } from './tinyModelFiles.mjs';
-
-const SHAPES = { q_proj: [16, 16], k_proj: [8, 16], v_proj: [8, 16], o_proj: [16, 16], gate_proj: [40, 16], up_proj: [40, 16], down_proj: [16, 40] };
-const CONFIG = {
-  model_type: 'llama', vocab_size: 32, hidden_size: 16, intermediate_size: 40, num_hidden_layers: 2,
-  num_attention_heads: 4, num_key_value_heads: 2, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 64,
-};
+import { writeTinyLlama } from './tinyModelFiles.mjs';
 
 export const ATTENTION = [0, 1].flatMap((layer) => ['q_proj', 'k_proj', 'v_proj', 'o_proj'].map((t) => `model.layers.${layer}.self_attn.${t}`));
 
@@ -34,17 +28,7 @@ export const EXPERIMENT_TEXT = `{
 
 export function writeEditorWorkspace(root) {
   const dir = path.join(root, 'editor-ui');
-  const tensors = { 'model.embed_tokens.weight': [32, 16] };
-  for (const layer of [0, 1]) {
-    for (const [type, shape] of Object.entries(SHAPES)) tensors[`model.layers.${layer}.${blockOf(type)}.${type}.weight`] = shape;
-    tensors[`model.layers.${layer}.input_layernorm.weight`] = [16];
-    tensors[`model.layers.${layer}.post_attention_layernorm.weight`] = [16];
-  }
-  tensors['model.norm.weight'] = [16];
-  tensors['lm_head.weight'] = [32, 16];
-  fs.mkdirSync(path.join(dir, 'model'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'model', 'config.json'), JSON.stringify(CONFIG, null, 2));
-  fs.writeFileSync(path.join(dir, 'model', 'model.safetensors'), zeroSafetensors(tensors));
+  writeTinyLlama(path.join(dir, 'model'));
   fs.mkdirSync(path.join(dir, 'data', 'boolq'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'boolq', 'train.json'), JSON.stringify([{ instruction: 'Q?', input: '', output: 'the correct answer is true', answer: 'true' }]));
   const run = path.join(dir, '.smoe', 'runs', '20260101-000000-probe');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { writeDashboardWorkspace } from './dashboardWorkspace.mjs';
-import { openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, ui, uiTest } from './workbench.mjs';
+import { activityBarEntry, openWorkbench, quickOpen, runCommandFromPalette, screenshotPath, sideBarContainer, ui, uiTest } from './workbench.mjs';
 
 function parsesAsJson(text) {
   try {
@@ -48,6 +48,29 @@ function legendAgreement() {
   const pixel = (canvas, x, y) => [...canvas.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data].slice(0, 3);
   const cell = ([r, c]) => pixel(heatmap, h.left + c * h.cellWidth + 3, h.top + r * h.cellHeight + 3);
   return { maxCell: cell(h.max), minCell: cell(h.min), legendMax: pixel(legend, l.left + l.width - 1, l.bar / 2), legendMin: pixel(legend, l.left, l.bar / 2), label: legend.getAttribute('aria-label') };
+}
+
+/**
+ * The Experiments view beside each dashboard section, at 900×700, as `honest-<section>-900x700-<theme>.png`: the
+ * evaluation and runs tables must keep their first columns (model, run) and the key figures in view.
+ */
+async function shootSections(page, frame, theme) {
+  const entry = activityBarEntry(page, 'LoRA-SMoE');
+  if (!/\bchecked\b/.test((await entry.getAttribute('class')) ?? '')) await entry.click();
+  await sideBarContainer(page, 'smoe').locator('.monaco-list-row').filter({ hasText: 'dashboard.smoe.json' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  for (const [section, name] of [['evaluation', 'evaluation'], ['runs', 'runs'], ['sensitivity', 'heatmap'], ['training', 'charts'], ['allocation', 'allocation']]) {
+    await frame.locator(`#section-${section}`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath(`honest-${name}-900x700-${theme}`) });
+  }
+  // The last key column (average loss; a run's result) ends inside the unscrolled table box, which is narrow here.
+  for (const [table, key] of [['evaluation-table', 'tbody td:nth-of-type(2)'], ['runs-table', 'tbody td.col-result']]) {
+    const seen = await frame.locator(`#${table}`).evaluate((el, selector) => {
+      const box = el.parentElement.getBoundingClientRect();
+      return { width: box.width, overflow: el.querySelector(selector).getBoundingClientRect().right - box.right };
+    }, key);
+    assert.ok(seen.width < 600, `#${table} is ${seen.width} px wide; the narrow-width check would prove nothing`);
+    assert.ok(seen.overflow <= 1, `#${table}: ${key} is ${seen.overflow} px behind the horizontal scroll`);
+  }
 }
 
 const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 4);
@@ -98,12 +121,7 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
     const emptyRow = table.locator('tbody tr').filter({ hasText: EMPTY_EVAL });
     assert.equal(await emptyRow.locator('td.best').count(), 0, 'a cell of the evaluation that measured nothing is bold');
     assert.ok((await emptyRow.locator('td').allInnerTexts()).every((t) => t.trim() === '—'), 'empty cells show —, not 0');
-    await frame.locator('#section-evaluation').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('honest-evaluation-900x700-light') });
-    await frame.locator('#section-runs').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('honest-runs-900x700-light') });
-    await frame.locator('#section-sensitivity').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('honest-heatmap-900x700-light') });
+    await shootSections(page, frame, 'light');
   });
 
   uiTest('whatif-apply-writes-settings-one-undo', () => workbench, async ({ page }) => {
@@ -155,10 +173,7 @@ describe('honest evaluation, complete what-if edits, readable heatmap', () => {
       assert.ok(luminance(seen.maxCell) > luminance(seen.minCell) + 100, 'the most sensitive cell is not the brightest');
       await page.screenshot({ path: screenshotPath(`honest-heatmap-${log ? 'log' : 'linear'}-900x700-dark`) });
     }
-    await frame.locator('#section-evaluation').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('honest-evaluation-900x700-dark') });
-    await frame.locator('#section-runs').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: screenshotPath('honest-runs-900x700-dark') });
+    await shootSections(page, frame, 'dark');
   });
 });
 

@@ -3,6 +3,7 @@
 import { isToWebviewMessage, type DashboardSnapshot, type ToWebviewMessage } from '../../src/protocol/webview';
 import { byId, replaceChildren } from './dom';
 import { allocationSection, renderAllocation } from './sections/allocation';
+import { comparisonSection, renderComparison } from './sections/comparison';
 import { evaluationSection, renderEvaluation } from './sections/evaluation';
 import { headerSection, renderHeader, showNotice } from './sections/header';
 import { renderRuns, runsSection } from './sections/runs';
@@ -23,7 +24,9 @@ function render(snapshot: DashboardSnapshot): void {
   renderWhatIf(snapshot.whatIf, true);
   renderTraining(snapshot.training);
   renderEvaluation(snapshot.evaluation);
+  renderComparison(snapshot.comparison);
   renderRuns(snapshot.runs);
+  if (snapshot.focus) byId(`section-${snapshot.focus}`).scrollIntoView({ block: 'start' });
   const app = byId('app');
   app.setAttribute('aria-busy', 'false');
   app.dataset.rendered = String(Number(app.dataset.rendered ?? '0') + 1);
@@ -49,7 +52,7 @@ function receive(message: ToWebviewMessage): void {
 
 function main(): void {
   registerToolkit();
-  replaceChildren(byId('app'), headerSection(), sensitivitySection(), allocationSection(), whatIfSection(), trainingSection(), evaluationSection(), runsSection());
+  replaceChildren(byId('app'), headerSection(), sensitivitySection(), allocationSection(), whatIfSection(), trainingSection(), evaluationSection(), comparisonSection(), runsSection());
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     if (isToWebviewMessage(event.data)) receive(event.data);
   });

@@ -1,4 +1,5 @@
 // The webview side of the contract: the one message channel to the extension and the persisted state.
+import type { ComparisonUiState } from '../../src/protocol/comparison';
 import type { DashboardWebviewState, FromWebviewMessage } from '../../src/protocol/webview';
 
 interface VsCodeApi {
@@ -17,5 +18,16 @@ export function post(message: FromWebviewMessage): void {
 
 /** Remembered by VS Code with the panel, so the serializer can reopen this experiment's dashboard after a reload. */
 export function rememberExperiment(experimentFile: string): void {
-  if (api.getState()?.experimentFile !== experimentFile) api.setState({ experimentFile });
+  const state = api.getState();
+  if (state?.experimentFile !== experimentFile) api.setState({ ...state, experimentFile });
+}
+
+/** The comparison's sort, filter and baseline as the user left them (kept across reloads). */
+export function comparisonState(): ComparisonUiState | undefined {
+  return api.getState()?.comparison;
+}
+
+export function rememberComparison(comparison: ComparisonUiState): void {
+  const state = api.getState();
+  api.setState({ experimentFile: state?.experimentFile ?? '', ...state, comparison });
 }

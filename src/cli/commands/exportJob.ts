@@ -4,7 +4,7 @@ import { interruptSignal, TerminalReporter, UsageError } from '../terminal';
 import { parseFlags, requiredFlag } from './engineArgs';
 import { reporterOf } from './train';
 
-const HELP = `usage: smoe export-job --config EXPERIMENT.smoe.json --out DIR [--launcher accelerate|torchrun]
+const HELP = `usage: smoe export-job --config EXPERIMENT.smoe.json --out DIR [--launcher accelerate|torchrun] [--deepspeed none|zero2|zero3]
 
 Writes a self-contained PyTorch job for the experiment into DIR: train.py (reproduces \`smoe train\` step for
 step: same data, batches, initial adapter, optimiser and schedule), probe.py (the sensitivity probe), the
@@ -14,10 +14,13 @@ PyTorch otherwise, and writes smoe's run-folder format, so its runs can be broug
 
   --config FILE     the experiment file (required)
   --out DIR         the job folder to write (required; files in it are replaced)
-  --launcher L      accelerate (default) or torchrun, for launch.sh's multi-GPU lines`;
+  --launcher L      accelerate (default) or torchrun, for launch.sh's multi-GPU lines
+  --deepspeed Z     none (default: DDP-style, every process holds the model), zero2 (optimizer state and
+                    gradients partitioned) or zero3 (the parameters too, the frozen base included); writes
+                    ds_zero2.json / ds_zero3.json either way, and launches with the chosen one`;
 
 export async function runExportJobCommand(argv: string[]): Promise<number> {
-  const { flags, help } = parseFlags(argv, { values: ['--config', '--out', '--launcher'], help: HELP });
+  const { flags, help } = parseFlags(argv, { values: ['--config', '--out', '--launcher', '--deepspeed'], help: HELP });
   if (help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -26,7 +29,9 @@ export async function runExportJobCommand(argv: string[]): Promise<number> {
   const outDir = path.resolve(requiredFlag(flags, '--out', HELP));
   const launcher = flags.get('--launcher') ?? 'accelerate';
   if (launcher !== 'accelerate' && launcher !== 'torchrun') throw new UsageError(`--launcher: "${launcher}" is not accelerate or torchrun`);
-  const outcome = await runJobRequest({ kind: 'export-job', experimentFile, outDir, launcher }, { ...reporterOf(new TerminalReporter()), signal: interruptSignal() });
+  const deepspeed = flags.get('--deepspeed') ?? 'none';
+  if (deepspeed !== 'none' && deepspeed !== 'zero2' && deepspeed !== 'zero3') throw new UsageError(`--deepspeed: "${deepspeed}" is not none, zero2 or zero3`);
+  const outcome = await runJobRequest({ kind: 'export-job', experimentFile, outDir, launcher, deepspeed }, { ...reporterOf(new TerminalReporter()), signal: interruptSignal() });
   const s = outcome.summary ?? {};
   process.stdout.write(`job: ${String(s.outDir)}\n  ${String(s.files)} files, ${String(s.tasks)} tasks (${String(s.examples)} examples), ${String(s.modules)} adapted modules\n  run it: cd ${path.relative(process.cwd(), outDir) || '.'} && ./launch.sh\n`);
   return 0;

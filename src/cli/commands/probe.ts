@@ -104,7 +104,7 @@ function planOf(values: Values, ctx: JobContext): ProbeJobPlan {
   if (values.model === undefined) throw new UsageError(`--model is required (or --config)\n\n${HELP}`);
   const threads = numberFlag(values, 'threads', whole(0), 'a whole number of at least 0');
   return {
-    model: { path: path.resolve(values.model), format: 'auto', tokenizer: values.tokenizer ? path.resolve(values.tokenizer) : undefined },
+    model: { path: path.resolve(values.model), format: 'auto', tokenizer: values.tokenizer ? path.resolve(values.tokenizer) : undefined, field: '--model' },
     tasks: tasksOf(values),
     modules: modulesOf(values),
     samplesPerTask: numberFlag(values, 'samples', whole(1), 'a whole number of at least 1') ?? defaults.samplesPerTask,

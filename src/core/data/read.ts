@@ -1,10 +1,11 @@
 // Reading a dataset file: JSON array or JSONL, format auto-detected, malformed records skipped and reported.
-import { FileAccessError, readRegularText, readRegularTextAsync } from './regularFile';
+import { isUtf8 } from 'node:buffer';
+import { FileAccessError, readRegularFile, readRegularFileAsync } from './regularFile';
 import { recordFromJson, type DatasetFormat, type ParsedRecord, type SkippedRecord, type TextRecord, type TokenizedRecord } from './records';
 
 export type Dataset =
-  | { file: string; format: 'llm-adapters'; records: TextRecord[]; skipped: SkippedRecord[] }
-  | { file: string; format: 'pretokenized'; records: TokenizedRecord[]; skipped: SkippedRecord[] };
+  | { file: string; format: 'llm-adapters'; records: TextRecord[]; lines: number[]; skipped: SkippedRecord[] }
+  | { file: string; format: 'pretokenized'; records: TokenizedRecord[]; lines: number[]; skipped: SkippedRecord[] };
 
 /** A dataset that cannot be used at all (missing, not JSON, no valid record); the message names the file. */
 export class DatasetError extends Error {
@@ -16,6 +17,8 @@ export class DatasetError extends Error {
 
 interface RawItem {
   line: number;
+  /** Last line the item spans (JSON array elements can span several). */
+  lastLine?: number;
   value?: unknown;
   error?: string;
 }
@@ -63,7 +66,8 @@ function arrayItems(text: string, file: string): RawItem[] {
   }
   if (!Array.isArray(parsed)) throw new DatasetError(file, 'is a JSON value but not an array of records');
   const lines = arrayElementLines(text);
-  return parsed.map((value, i) => ({ line: lines[i] ?? 1, value }));
+  const end = text.split('\n').length;
+  return parsed.map((value, i) => ({ line: lines[i] ?? 1, lastLine: (lines[i + 1] ?? end + 1) - 1, value }));
 }
 
 function jsonlItems(text: string): RawItem[] {
@@ -80,13 +84,25 @@ function jsonlItems(text: string): RawItem[] {
   return items;
 }
 
-function collect(file: string, items: RawItem[], jsonl: boolean): Dataset {
+const NOT_UTF8 = 'holds bytes that are not valid UTF-8 (the text would be read with replacement characters); re-save the file as UTF-8';
+
+/** Why an item is left out before it is parsed as a record (not JSON, or a line of it is not UTF-8), if it is. */
+function itemProblem(item: RawItem, badLines: ReadonlySet<number>): SkippedRecord | undefined {
+  for (let line = item.line; badLines.size > 0 && line <= (item.lastLine ?? item.line); line++) {
+    if (badLines.has(line)) return { line, reason: NOT_UTF8 };
+  }
+  return item.error ? { line: item.line, reason: item.error } : undefined;
+}
+
+function collect(file: string, items: RawItem[], jsonl: boolean, badLines: ReadonlySet<number>): Dataset {
   const skipped: SkippedRecord[] = [];
   const kept: ParsedRecord[] = [];
+  const lines: number[] = [];
   let format: DatasetFormat | undefined;
   for (const item of items) {
-    if (item.error) {
-      skipped.push({ line: item.line, reason: item.error });
+    const problem = itemProblem(item, badLines);
+    if (problem) {
+      skipped.push(problem);
       continue;
     }
     try {
@@ -94,6 +110,7 @@ function collect(file: string, items: RawItem[], jsonl: boolean): Dataset {
       format ??= parsed.format;
       if (parsed.format !== format) throw new Error(`a ${parsed.format} record in a ${format} file`);
       kept.push(parsed);
+      lines.push(item.line);
     } catch (error) {
       skipped.push({ line: item.line, reason: (error as Error).message });
     }
@@ -105,16 +122,37 @@ function collect(file: string, items: RawItem[], jsonl: boolean): Dataset {
   }
   const records = kept.map((k) => k.record);
   return format === 'pretokenized'
-    ? { file, format, records: records as TokenizedRecord[], skipped }
-    : { file, format: 'llm-adapters', records: records as TextRecord[], skipped };
+    ? { file, format, records: records as TokenizedRecord[], lines, skipped }
+    : { file, format: 'llm-adapters', records: records as TextRecord[], lines, skipped };
 }
 
-/** Parses a dataset's text: a JSON array when it starts with `[`, else JSON Lines. Pure; `file` is for messages. */
-export function parseDataset(text: string, file: string): Dataset {
+/**
+ * Parses a dataset's text: a JSON array when it starts with `[`, else JSON Lines. Pure; `file` is for messages.
+ * Records touching one of `badLines` (1-based lines that held invalid UTF-8) are skipped.
+ */
+export function parseDataset(text: string, file: string, badLines: ReadonlySet<number> = new Set()): Dataset {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') throw new DatasetError(file, 'is empty: no records');
   const isArray = body.trimStart().startsWith('[');
-  return collect(file, isArray ? arrayItems(body, file) : jsonlItems(body), !isArray);
+  return collect(file, isArray ? arrayItems(body, file) : jsonlItems(body), !isArray, badLines);
+}
+
+/** 1-based lines of `bytes` that are not valid UTF-8 (none in the common case, checked in one pass). */
+export function invalidUtf8Lines(bytes: Buffer): Set<number> {
+  const bad = new Set<number>();
+  if (isUtf8(bytes)) return bad;
+  let start = 0;
+  for (let line = 1; start <= bytes.length; line++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline < 0 ? bytes.length : newline;
+    if (!isUtf8(bytes.subarray(start, end))) bad.add(line);
+    start = end + 1;
+  }
+  return bad;
+}
+
+function parseBytes(bytes: Buffer, file: string): Dataset {
+  return parseDataset(bytes.toString('utf8'), file, invalidUtf8Lines(bytes));
 }
 
 function unreadable(file: string, error: unknown): DatasetError {
@@ -125,20 +163,20 @@ function unreadable(file: string, error: unknown): DatasetError {
 }
 
 export function readDatasetSync(file: string): Dataset {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readRegularText(file);
+    bytes = readRegularFile(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return parseDataset(text, file);
+  return parseBytes(bytes, file);
 }
 
 export async function readDataset(file: string): Promise<Dataset> {
-  const text = await readRegularTextAsync(file).catch((error: unknown) => {
+  const bytes = await readRegularFileAsync(file).catch((error: unknown) => {
     throw unreadable(file, error);
   });
-  return parseDataset(text, file);
+  return parseBytes(bytes, file);
 }
 
 /** `file:line: reason` per skipped record, for logs and warnings. */

@@ -51,6 +51,11 @@ export function readRegularText(file: string): string {
 
 /** readRegularText without blocking the event loop (the extension host reads through this). */
 export async function readRegularTextAsync(file: string): Promise<string> {
+  return (await readRegularFileAsync(file)).toString('utf8');
+}
+
+/** readRegularFile without blocking the event loop. */
+export async function readRegularFileAsync(file: string): Promise<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -61,7 +66,7 @@ export async function readRegularTextAsync(file: string): Promise<string> {
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new FileAccessError(file, `is ${kindOf(stat)}; give a regular file`);
-    return await handle.readFile('utf8');
+    return await handle.readFile();
   } finally {
     await handle.close();
   }

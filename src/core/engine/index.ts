@@ -9,8 +9,10 @@ export type { ScatterReduction } from './opsIndex';
 export { allocate, bytesPerElement, hostArrayFrom, isDifferentiable } from './dtypes';
 export type { DType, HostArray } from './dtypes';
 
-export { gradients } from './autodiff/gradients';
-export type { GradientOptions } from './autodiff/gradients';
+export { backward, gradients } from './autodiff/gradients';
+export type { Backward, GradientOptions } from './autodiff/gradients';
+export { registerRecomputeSegment, recomputeSegmentsOf } from './autodiff/recompute';
+export type { RecomputeSegment } from './autodiff/recompute';
 export type { GradientContext, GradientRule } from './autodiff/types';
 
 export { dimOf, linear, logSumExp, rmsNorm, silu, swiglu } from './layers/basic';
@@ -29,7 +31,7 @@ export { IR_VERSION, OPSET_VERSION } from './onnxSchema';
 export { saveModel, serializeModel } from './serialize';
 export type { SavedModel, SaveOptions, SerializedModel } from './serialize';
 export { EngineSession } from './session';
-export type { EngineSessionOptions, HostTensor, ModelSource } from './session';
+export type { EngineSessionOptions, HostTensor, LoadStage, ModelSource } from './session';
 export { CUDA_SETUP_HINT, WEBGPU_SETUP_HINT, DEVICES, DEVICE_LABEL, cudaProviderInstalled } from './device';
 export { describePlacement, placementFromProfile, type PlacementReport } from './placement';
 export type { Device, ResolvedDevice } from './device';

@@ -31,7 +31,12 @@ export interface EngineSessionOptions {
   /** onnxruntime's CPU arena and memory-pattern planner (default on; docs/memory.md measures both). */
   memoryArena?: boolean;
   memoryPattern?: boolean;
+  /** Told when a session starts being built and when it is ready (jobs turn this into loading progress). */
+  onLoadStage?: (stage: LoadStage) => void;
 }
+
+/** 'mapping': a graph over a checkpoint is being saved with its weights pointing into the file (sessionForModel). */
+export type LoadStage = 'mapping' | 'building' | 'built';
 
 /** A model to load: a file path (external data resolves next to it), bytes, or serialised bytes with external data. */
 export type ModelSource = string | Uint8Array | SerializedModel;
@@ -65,7 +70,9 @@ export class EngineSession {
         throw error;
       }
     };
+    options.onLoadStage?.('building');
     const { session, device } = await createOnBestDevice(options.device ?? 'auto', attempt, notify, { listener: options.onNotice });
+    options.onLoadStage?.('built');
     const created = new EngineSession(session, device, notices);
     if (probe && options.onPlacement) created.placement = { probe, name: options.name ?? modelName(model), report: options.onPlacement, notify };
     return created;

@@ -1,6 +1,6 @@
 // The editor's memory line above `probe` and `training`: the predicted peak (core/algo/memory) for the file's
 // settings, from the model's headers only; undefined when the model is not readable yet.
-import { describeEstimate, estimatePeakMemory, mapTrainableParams, type MemoryJobKind } from '../algo';
+import { describeEstimate, estimatePeakMemory, mapTrainableParams, type MemoryEstimate, type MemoryJobKind } from '../algo';
 import { adapterOf } from './settings';
 import { sectionDefaults } from './defaults';
 import type { ModelFacts } from './facts';
@@ -11,13 +11,19 @@ function positiveInt(section: Loose, defaults: Loose, key: string): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : (defaults[key] as number);
 }
 
-/** Batch and length of the job as the file sets them (defaults where absent or invalid). */
+/** `key` of section `name` as the file sets it (its default where absent or invalid). */
+function setting(raw: unknown, name: 'probe' | 'training' | 'evaluation', key: string): number {
+  return positiveInt(sectionOf(raw, name), sectionDefaults(name) as Loose, key);
+}
+
+/**
+ * Batch and length of the job as the file sets them: evaluation scores batches of evaluation.batchSize examples
+ * cut at training.maxLength (the evaluate job's own refusal uses the same two).
+ */
 function shapeOf(raw: unknown, kind: MemoryJobKind): { batch: number; length: number } {
-  const key = kind === 'probe' ? 'probe' : 'training';
-  const section = sectionOf(raw, key);
-  const defaults = sectionDefaults(key) as Loose;
-  if (kind === 'probe') return { batch: Math.min(positiveInt(section, defaults, 'batchSize'), positiveInt(section, defaults, 'samplesPerTask')), length: positiveInt(section, defaults, 'maxLength') };
-  return { batch: positiveInt(section, defaults, 'microBatchSize'), length: positiveInt(section, defaults, 'maxLength') };
+  if (kind === 'probe') return { batch: Math.min(setting(raw, 'probe', 'batchSize'), setting(raw, 'probe', 'samplesPerTask')), length: setting(raw, 'probe', 'maxLength') };
+  const length = setting(raw, 'training', 'maxLength');
+  return kind === 'train' ? { batch: setting(raw, 'training', 'microBatchSize'), length } : { batch: setting(raw, 'evaluation', 'batchSize'), length };
 }
 
 /** The experts of the file's inline map (a map file or an allocation yet to run counts as one expert per target). */
@@ -28,10 +34,24 @@ function expertsOf(raw: unknown, facts: Extract<ModelFacts, { status: 'ok' }>): 
   return Object.fromEntries(facts.modules.filter((m) => targets.some((t) => m.endsWith(`.${t}`))).map((m) => [m, 1]));
 }
 
-/** "≈ 9.8 GiB peak · fits in 24 GiB" for the probe or training job of an experiment file. */
-export function memoryLensTitle(raw: unknown, model: ModelFacts | undefined, kind: MemoryJobKind, limitBytes: number): string | undefined {
+/** The predicted peak of one job of an experiment file; undefined when the model is not readable yet. */
+export function experimentEstimate(raw: unknown, model: ModelFacts | undefined, kind: MemoryJobKind): MemoryEstimate | undefined {
   if (model?.status !== 'ok' || model.weightBytes === undefined) return undefined;
   const adapterParams = kind === 'probe' ? 0 : mapTrainableParams(model.config, adapterOf(raw), expertsOf(raw, model));
-  const estimate = estimatePeakMemory(model.config, model.weightBytes, { kind, ...shapeOf(raw, kind), adapterParams });
-  return describeEstimate(estimate, limitBytes);
+  return estimatePeakMemory(model.config, model.weightBytes, { kind, ...shapeOf(raw, kind), adapterParams });
+}
+
+/** "≈ 9.8 GiB peak · fits in 24 GiB" for the probe, training or evaluation job of an experiment file (evaluation: the adapter the file trains, held once). */
+export function memoryLensTitle(raw: unknown, model: ModelFacts | undefined, kind: MemoryJobKind, limitBytes: number): string | undefined {
+  const estimate = experimentEstimate(raw, model, kind);
+  return estimate && describeEstimate(estimate, limitBytes);
+}
+
+/** The dashboard's memory line: every job's predicted peak against the machine's memory. */
+export function experimentMemory(raw: unknown, model: ModelFacts | undefined, limitBytes: number): { limitBytes: number; jobs: { kind: MemoryJobKind; peakBytes: number }[] } | undefined {
+  const jobs = (['probe', 'train', 'evaluate'] as const).flatMap((kind) => {
+    const estimate = experimentEstimate(raw, model, kind);
+    return estimate ? [{ kind, peakBytes: estimate.peakBytes }] : [];
+  });
+  return jobs.length > 0 ? { limitBytes, jobs } : undefined;
 }

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../runFolder/runFolder';
 import { loadInputs, modelSpecOf, taskFilesOf, type LoadedInputs } from '../jobs/loadInputs';
 import { baseModelOf } from '../jobs/baseModel';
 import { JOB_FILE, jobSpec, type JobSpec, type JobTask } from './jobSpec';
-import { launchFiles, type Launcher } from './launchFiles';
+import { launchFiles, type Deepspeed, type Launcher } from './launchFiles';
 import { PYTHON_SOURCES } from './pythonSources';
 
 export const INIT_ADAPTER_FILE = 'init_adapter.safetensors';
@@ -23,6 +23,7 @@ export interface ExportOptions {
   experimentFile: string;
   outDir: string;
   launcher?: Launcher;
+  deepspeed?: Deepspeed;
   warn?: (message: string) => void;
 }
 
@@ -85,7 +86,7 @@ export async function exportJob(options: ExportOptions): Promise<ExportResult> {
   const init = initialParams(specs, loaded.experiment.training.seed);
   written[INIT_ADAPTER_FILE] = encodeSafetensors(new Map<string, WeightTensor>(specs.map((s) => [s.name, { dims: s.dims, data: init.get(s.name) as Float32Array }])));
   written[JOB_FILE] = JSON.stringify(spec, null, 2) + '\n';
-  Object.assign(written, PYTHON_SOURCES, launchFiles(spec, options.launcher ?? 'accelerate'));
+  Object.assign(written, PYTHON_SOURCES, launchFiles(spec, options.launcher ?? 'accelerate', options.deepspeed ?? 'none'));
   for (const [name, data] of Object.entries(written)) writeFileAtomic(path.join(outDir, name), data);
   fs.chmodSync(path.join(outDir, 'launch.sh'), 0o755);
   return { outDir, files: Object.keys(written).sort(), spec };

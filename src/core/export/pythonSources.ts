@@ -2,6 +2,7 @@
 import probePy from './python/probe.py';
 import checkpointPy from './python/smoe_checkpoint.py';
 import dataPy from './python/smoe_data.py';
+import deepspeedPy from './python/smoe_deepspeed.py';
 import distPy from './python/smoe_dist.py';
 import filesPy from './python/smoe_files.py';
 import modelPy from './python/smoe_model.py';
@@ -21,4 +22,5 @@ export const PYTHON_SOURCES: Readonly<Record<string, string>> = {
   'smoe_checkpoint.py': checkpointPy,
   'smoe_files.py': filesPy,
   'smoe_dist.py': distPy,
+  'smoe_deepspeed.py': deepspeedPy,
 };

@@ -15,9 +15,9 @@ import type { LoadedInputs } from './loadInputs';
 
 /** The decoder's logits for the training graph; the hook sees (module name, x, W x) of every projection. */
 export function logitsBuilderOf(model: ModelWeights): LogitsBuilder {
-  return (g, inputIds, hook) => buildDecoder(g, {
+  return (g, inputIds, hook, options) => buildDecoder(g, {
     config: model.config, weight: frozenWeights(g, model), inputIds,
-    adapt: hook,
+    adapt: hook, recompute: options?.recompute,
   }).logits;
 }
 

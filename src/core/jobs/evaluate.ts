@@ -2,34 +2,32 @@
 // the base model with a trained adapter; writes eval.json.
 import { extractAnswer } from '../data';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
 import { adaptedModules } from '../model/adapters/config';
-import { checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
+import { ADAPTER_WEIGHTS_FILE, checkAdapterParams, readAdapterFiles } from '../model/adapters/files';
 import { baseModelOf } from './baseModel';
+import { coverageText } from './checkInputs';
 import { loadInputs, logInputProblems, modelSpecOf, taskFilesOf, type TaskInputs } from './loadInputs';
 import type { BaseModel } from '../train/baseModel';
 import type { AdapterValues } from '../train/evalLoss';
 import { LossScorer } from '../train/evalLoss';
-import { evalReport, evalTaskEvent, nothingToEvaluate, taskEvaluation, type EvalReport, type TaskEvaluation } from '../train/evalReport';
-import type { PerExample } from '../stats';
+import { evalReport, evalTaskEvent, nothingToEvaluate, taskEvaluation, type TaskEvaluation } from '../train/evalReport';
 import { throwIfCancelled, type JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import type { JobRequest } from './requests';
 import { defaultRunsRoot, RunFolder, withRunFolder, writeFileAtomic } from '../runFolder/runFolder';
 import { jobEngineOptions } from './engineOptions';
+import { LoadProgress } from './loadProgress';
+import { memoryRefusal } from '../algo/memory';
+import { locateCheckpoint, storedWeightBytes, type LocatedCheckpoint } from '../model/load';
 
 type EvaluateRequest = Extract<JobRequest, { kind: 'evaluate' }>;
 
-export const EVAL_FILE = 'eval.json';
+import { EVAL_FILE } from './evalFile';
 
-/** Per task, the per-example outcomes an evaluation run stored in eval.json (none when absent or older). */
-export function readPerExample(runDir: string): PerExample {
-  const file = path.join(runDir, EVAL_FILE);
-  if (!fs.existsSync(file)) return {};
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<EvalReport>;
-  return Object.fromEntries(Object.entries(report.tasks ?? {}).flatMap(([task, t]) => (t.perExample ? [[task, t.perExample]] : [])));
-}
+export { EVAL_FILE, readPerExample } from './evalFile';
 
 function loadAdapter(dir: string | undefined, base: BaseModel): AdapterValues | undefined {
   if (!dir) return undefined;
@@ -54,6 +52,29 @@ async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: Tas
   if (examples.length > 0 && correct.length === 0) tools.ctx.log('info', `task "${name}": the test data has no answer text (pre-tokenized?), so accuracy is n/a; held-out loss only`);
   const losses = await tools.scorer.score(examples.map((e) => e.encoded), base.padId, evaluation.batchSize);
   return taskEvaluation(correct, losses);
+}
+
+/** Float32 values of the adapter the run evaluates (its weights file's size; 0 for the base model). */
+function adapterParamsOf(adapterRun: string | undefined): number {
+  const file = adapterRun ? path.join(adapterRun, ADAPTER_WEIGHTS_FILE) : undefined;
+  return file && fs.existsSync(file) ? fs.statSync(file).size / 4 : 0;
+}
+
+/**
+ * Stops before the run folder and the weights when the scoring batch (evaluation.batchSize x training.maxLength)
+ * would outgrow the machine's memory. A model that cannot be located is left to the loader's own message.
+ */
+function checkFits(loaded: LoadedExperiment, request: EvaluateRequest): void {
+  let located: LocatedCheckpoint;
+  try {
+    located = locateCheckpoint(modelSpecOf(loaded).path, modelSpecOf(loaded).format);
+  } catch {
+    return;
+  }
+  const length = Math.min(loaded.experiment.training.maxLength, located.config.maxPositions);
+  const job = { kind: 'evaluate' as const, batch: loaded.experiment.evaluation.batchSize, length, adapterParams: adapterParamsOf(request.adapterRun) };
+  const refusal = memoryRefusal(located.config, storedWeightBytes(located), job, os.totalmem(), { batch: 'evaluation.batchSize', length: 'training.maxLength' });
+  if (refusal) throw new Error(`${located.path}: ${refusal}`);
 }
 
 /** Refuses an evaluation that has nothing to evaluate before any run folder or model is made (a 0-example result would look like a perfect loss). */
@@ -81,20 +102,25 @@ async function evaluateTasks(loaded: LoadedExperiment, base: BaseModel, inputs: 
 export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, onRunDir: RunDirListener): Promise<JobOutcome> {
   const loaded = loadExperiment(request.experimentFile);
   requireTestData(loaded);
+  checkFits(loaded, request);
+  const load = new LoadProgress(2).headers(ctx);
+  const { maxNewTokens, limit } = loaded.experiment.evaluation;
+  const inputs = loadInputs({
+    model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'test'), maxLength: loaded.experiment.training.maxLength, trainOnInputs: false, limit: request.limit ?? limit, prompts: true,
+  });
   const run = RunFolder.create(request.runsRoot ?? defaultRunsRoot(loaded.dir), 'evaluate', {
     experiment: loaded.file, name: loaded.name, config: { adapter: request.adapterRun ?? null, evaluation: loaded.experiment.evaluation, limit: request.limit },
   });
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
-    const { maxNewTokens, limit } = loaded.experiment.evaluation;
-    const { training } = loaded.experiment;
-    const inputs = loadInputs({
-      model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'test'), maxLength: training.maxLength, trainOnInputs: false, limit: request.limit ?? limit, prompts: true,
-    });
-    logInputProblems(inputs, jobCtx.log);
+    logInputProblems(inputs, jobCtx);
+    for (const s of inputs.skipped) {
+      const coverage = coverageText(s, request.limit !== undefined ? '--limit' : 'evaluation.limit');
+      if (coverage) jobCtx.log('warn', coverage);
+    }
     const base = baseModelOf(inputs);
     const adapter = loadAdapter(request.adapterRun, base);
-    const options = jobEngineOptions(request, loaded, jobCtx);
+    const options = { ...jobEngineOptions(request, loaded, jobCtx), ...load.hooks(jobCtx) };
     const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
     const generator = await base.createGenerator(adapter, options);
     try {

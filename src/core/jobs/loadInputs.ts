@@ -5,15 +5,19 @@ import {
   skippedMessages, truncateTokenized, type Dataset, type DatasetFormat, type EncodedExample, type Tokenizer,
 } from '../data';
 import type { LoadedExperiment } from '../experiment/load';
+import { checkEncodedText, checkSomethingToLearn, checkTokenizedRecord, reportSkipped, type ModelLimits, type SkippedRecords } from './checkInputs';
 import { locateCheckpoint, type FormatChoice, type LocatedCheckpoint } from '../model/load';
 import { defaultTokenizerPath, loadTokenizer } from '../model/tokenizer/load';
 import type { TextTokenizer } from '../model/tokenizer/types';
+import type { JobReporter } from '../runFolder/context';
 
 export interface ModelSpec {
   path: string;
   format: FormatChoice;
   /** An explicit tokenizer; absent: the tokenizer.json / tokenizer.bin beside the model. */
   tokenizer?: string;
+  /** How the user names the model path (`model.path` in the experiment file, or a CLI flag), for messages. */
+  field?: string;
 }
 
 export interface TaskFile {
@@ -37,6 +41,8 @@ export interface InputRequest {
   prompts?: boolean;
   /** Where the request came from, for error messages about a missing tokenizer. */
   tokenizerHint?: string;
+  /** A task none of whose examples scores a token is an error (training, probing); names `lengthField` in the fix. */
+  requireLabels?: { lengthField: string };
 }
 
 export interface TaskExample {
@@ -48,18 +54,7 @@ export interface TaskExample {
   answer?: string;
 }
 
-/** Records left out of one file, in a form a job can put into events.jsonl. */
-export interface SkippedRecords {
-  task: string;
-  file: string;
-  /** Records read (kept + skipped). */
-  records: number;
-  skipped: number;
-  /** The first few reasons, `file:line: reason`. */
-  reasons: string[];
-  /** Kept examples with no scored token within maxLength (they add nothing to a loss or a sensitivity). */
-  unscored: number;
-}
+export type { SkippedRecords };
 
 export interface TaskInputs {
   name: string;
@@ -96,11 +91,6 @@ function textTokenizer(tokenizer: TextTokenizer | undefined, request: InputReque
   return { encode: (text, opts) => tokenizer.encode(text, opts), eosId: tokenizer.eosId, bosId: tokenizer.bosId ?? -1 };
 }
 
-function checkIds(ids: readonly number[], vocabSize: number, where: string): void {
-  const bad = ids.find((id) => id !== IGNORE_INDEX && (!Number.isInteger(id) || id < 0 || id >= vocabSize));
-  if (bad !== undefined) throw new Error(`${where} holds token id ${bad}, outside the model's vocabulary of ${vocabSize}; was it tokenized for another model?`);
-}
-
 function chosenIndices(count: number, request: InputRequest): number[] {
   const all = request.sample ? sampleIndices(count, request.sample.count, request.sample.seed) : [...Array(count).keys()];
   return request.limit ? all.slice(0, request.limit) : all;
@@ -128,22 +118,44 @@ function encoderOf(dataset: Dataset, request: InputRequest, maxLength: number, t
   }
 }
 
-function loadTask(task: TaskFile, request: InputRequest, context: { located: LocatedCheckpoint; maxLength: number; tokenizer: () => Tokenizer }): { inputs: TaskInputs; skipped: SkippedRecords } {
+interface TaskContext {
+  limits: ModelLimits;
+  maxLength: number;
+  tokenizer: () => Tokenizer;
+}
+
+/** Every pre-tokenized record as stored is checked, so a bad id past maxLength or outside the sample still stops the job. */
+function checkDataset(dataset: Dataset, limits: ModelLimits): void {
+  if (dataset.format !== 'pretokenized') return;
+  dataset.records.forEach((record, i) => checkTokenizedRecord(record, { file: dataset.file, line: dataset.lines[i] }, limits));
+}
+
+function loadTask(task: TaskFile, request: InputRequest, context: TaskContext): { inputs: TaskInputs; skipped: SkippedRecords } {
   const dataset = readDatasetSync(task.file);
-  const { vocabSize } = context.located.config;
-  if (dataset.format === 'pretokenized') dataset.records.forEach((r, i) => checkIds([...r.inputIds, ...r.labels], vocabSize, `${task.file} record ${i + 1}`));
+  checkDataset(dataset, context.limits);
   const encode = encoderOf(dataset, request, context.maxLength, context.tokenizer);
   const examples = chosenIndices(dataset.records.length, request).map((index) => {
     const example = encode(index);
-    if (dataset.format === 'llm-adapters') checkIds(example.encoded.inputIds, vocabSize, `${task.file} record ${index + 1} (as tokenized)`);
+    if (dataset.format === 'llm-adapters') checkEncodedText(example.encoded, { file: task.file, line: dataset.lines[index] }, context.limits);
     return example;
   });
-  const pattern = answerPatternFor(task.answerPattern, dataset.format === 'llm-adapters' ? dataset.records : []);
+  const inputs: TaskInputs = { name: task.name, file: task.file, format: dataset.format, examples, pattern: answerPatternFor(task.answerPattern, dataset.format === 'llm-adapters' ? dataset.records : []) };
+  if (request.requireLabels) checkSomethingToLearn(inputs, context.maxLength, request.requireLabels.lengthField);
   const skipped: SkippedRecords = {
-    task: task.name, file: task.file, records: dataset.records.length + dataset.skipped.length, skipped: dataset.skipped.length,
+    task: task.name, file: task.file, records: dataset.records.length + dataset.skipped.length, skipped: dataset.skipped.length, used: examples.length,
     reasons: skippedMessages(dataset).slice(0, SHOWN_REASONS), unscored: examples.filter((e) => scoredTokens(e.encoded) === 0).length,
   };
-  return { inputs: { name: task.name, file: task.file, format: dataset.format, examples, pattern }, skipped };
+  return { inputs, skipped };
+}
+
+/** The checkpoint's headers; a path that cannot be read names the field the user set it with. */
+function locate(model: ModelSpec): LocatedCheckpoint {
+  try {
+    return locateCheckpoint(model.path, model.format);
+  } catch (error) {
+    if (!model.field || !(error instanceof Error)) throw error;
+    throw new Error(`${model.field}: ${error.message}`);
+  }
 }
 
 /**
@@ -151,7 +163,7 @@ function loadTask(task: TaskFile, request: InputRequest, context: { located: Loc
  * (token ids against the vocabulary, lengths against the context window) and encodes the chosen records.
  */
 export function loadInputs(request: InputRequest): LoadedInputs {
-  const located = locateCheckpoint(request.model.path, request.model.format);
+  const located = locate(request.model);
   const tokenizer = tokenizerOf(request, located);
   const window = located.config.maxPositions;
   const maxLength = window > 0 ? Math.min(request.maxLength, window) : request.maxLength;
@@ -161,30 +173,24 @@ export function loadInputs(request: InputRequest): LoadedInputs {
   const tasks: TaskInputs[] = [];
   const skipped: SkippedRecords[] = [];
   for (const task of request.tasks) {
-    const loaded = loadTask(task, request, { located, maxLength, tokenizer: () => textTokenizer(tokenizer, request, located, task.file) });
+    const limits = { vocabSize: located.config.vocabSize, window, modelPath: located.path };
+    const loaded = loadTask(task, request, { limits, maxLength, tokenizer: () => textTokenizer(tokenizer, request, located, task.file) });
     tasks.push(loaded.inputs);
     skipped.push(loaded.skipped);
   }
   return { located, tokenizer, maxLength, tasks, skipped, notices };
 }
 
-/** Warnings for what the loader left out or cut, one per file (the structured counts stay in `inputs.skipped`). */
-export function logInputProblems(inputs: LoadedInputs, log: (level: 'warn', message: string) => void): void {
-  for (const notice of inputs.notices) log('warn', notice);
-  for (const s of inputs.skipped) {
-    if (s.skipped > 0) {
-      const more = s.skipped > s.reasons.length ? ` (and ${s.skipped - s.reasons.length} more)` : '';
-      log('warn', `${s.file}: ${s.skipped} malformed record(s) skipped${more}: ${s.reasons.join('; ')}`);
-    }
-    const used = inputs.tasks.find((t) => t.file === s.file)?.examples.length ?? 0;
-    if (s.unscored > 0) log('warn', `task ${s.task}: ${s.unscored} of ${used} example(s) have no scored token within ${inputs.maxLength} tokens; they add 0`);
-  }
+/** Warnings for what the loader left out or cut, per file, with the structured counts as `skipped-records` events. */
+export function logInputProblems(inputs: LoadedInputs, reporter: Pick<JobReporter, 'log' | 'metric'>): void {
+  for (const notice of inputs.notices) reporter.log('warn', notice);
+  reportSkipped(inputs.skipped, inputs.maxLength, reporter);
 }
 
 /** The experiment's model as a ModelSpec (paths resolved against the experiment file). */
 export function modelSpecOf(loaded: LoadedExperiment): ModelSpec {
   const { model } = loaded.experiment;
-  return { path: loaded.resolve(model.path), format: model.format, tokenizer: model.tokenizer ? loaded.resolve(model.tokenizer) : undefined };
+  return { path: loaded.resolve(model.path), format: model.format, tokenizer: model.tokenizer ? loaded.resolve(model.tokenizer) : undefined, field: `${loaded.file}: model.path` };
 }
 
 /** The experiment's tasks' training files, or their test files (tasks without one are left out). */

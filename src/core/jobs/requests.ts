@@ -31,6 +31,6 @@ export type JobRequest =
   | ({ kind: 'demo'; outDir: string; quick?: boolean } & EngineOptions)
   /** `resumeSweep`: a sweep run folder to continue; `confirmed`: more runs than sweep.maxRuns are fine. */
   | ({ kind: 'sweep'; experimentFile: string; runsRoot?: string; resumeSweep?: string; confirmed?: boolean } & EngineOptions)
-  | { kind: 'export-job'; experimentFile: string; outDir: string; launcher?: 'accelerate' | 'torchrun' };
+  | { kind: 'export-job'; experimentFile: string; outDir: string; launcher?: 'accelerate' | 'torchrun'; deepspeed?: 'none' | 'zero2' | 'zero3' };
 
 export type JobRequestKind = JobRequest['kind'];

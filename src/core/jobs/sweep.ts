@@ -4,11 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SensitivityTable } from '../algo';
 import { readSensitivity } from '../algo/sensitivity';
-import { loadExperiment, parseExperimentText, type LoadedExperiment } from '../experiment/load';
+import { parseExperimentText } from '../experiment/load';
 import { newestProbeRun } from '../experiment/sensitivitySource';
-import { checkSweep, expandSweep, type SweepProblem, type SweepRunSpec } from '../experiment/sweep';
-import type { ModelConfig } from '../model/config';
-import { readArchitecture } from '../model/load';
 import { throwIfCancelled, JobCancelledError, type JobContext, type JobOutcome, type RunDirListener } from '../runFolder/context';
 import { runEvaluateJob } from './evaluate';
 import { runProbeJob } from './probe';
@@ -18,34 +15,11 @@ import { defaultRunsRoot, readRunRecord, RunFolder, withRunFolder, writeFileAtom
 import { allocateRun, writeRunExperiment } from './sweepEntry';
 import { createQueue, nextEntry, queueProgress, readQueue, updateEntry, type QueueEntry } from './sweepQueue';
 import { COMPARISON_FILE, compareSweep } from './sweepSummary';
+import { planSweep, type SweepPlan } from './sweepPlan';
+
+export { planSweep, SweepPlanError, type SweepPlan } from './sweepPlan';
 
 type SweepRequest = Extract<JobRequest, { kind: 'sweep' }>;
-
-/** The sweep cannot start as written: every problem names the experiment file's field. */
-export class SweepPlanError extends Error {
-  constructor(readonly file: string, readonly problems: SweepProblem[]) {
-    super(`${file}: the sweep cannot start:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-    this.name = 'SweepPlanError';
-  }
-}
-
-export interface SweepPlan {
-  loaded: LoadedExperiment;
-  model: ModelConfig;
-  specs: SweepRunSpec[];
-  maxRuns: number;
-}
-
-/** Expands and checks the sweep (model shapes from headers only); throws SweepPlanError before anything runs. */
-export function planSweep(experimentFile: string): SweepPlan {
-  const loaded = loadExperiment(experimentFile);
-  const { model: source } = loaded.experiment;
-  const model = readArchitecture(loaded.resolve(source.path), source.format);
-  const specs = expandSweep(loaded.experiment);
-  const problems = checkSweep(specs, loaded.experiment, model);
-  if (problems.length > 0) throw new SweepPlanError(loaded.file, problems);
-  return { loaded, model, specs, maxRuns: loaded.experiment.sweep?.maxRuns ?? 12 };
-}
 
 interface SweepState {
   dir: string;

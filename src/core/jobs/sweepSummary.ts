@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { configurationKey, type SweepRunSpec } from '../experiment/sweep';
 import { ACCURACY_POINTS, compareSeeded, describeDifference, LOSS_DIFFERENCE, meanInterval, meanOf, type MeanInterval, type PairedDifference, type SeededExamples } from '../stats';
 import type { EvalReport } from '../train/evalReport';
-import { EVAL_FILE, readPerExample } from './evaluate';
+import { EVAL_FILE, readPerExample } from './evalFile';
 import { readRunRecord } from '../runFolder/runFolder';
 import type { SweepQueue } from './sweepQueue';
 
@@ -80,10 +80,32 @@ function differences(groups: Map<string, DoneRun[]>, tasks: readonly string[]): 
   return out;
 }
 
-export function compareSweep(queue: SweepQueue): SweepComparison {
+function groupedRuns(queue: SweepQueue): { tasks: string[]; groups: Map<string, DoneRun[]> } {
   const runs = doneRuns(queue);
   const tasks = runs.length ? Object.keys(runs[0].report.tasks) : [];
   const groups = new Map<string, DoneRun[]>();
   for (const run of runs) groups.set(configurationKey(run.spec), [...(groups.get(configurationKey(run.spec)) ?? []), run]);
+  return { tasks, groups };
+}
+
+export function compareSweep(queue: SweepQueue): SweepComparison {
+  const { tasks, groups } = groupedRuns(queue);
   return { tasks, configurations: [...groups].map(([key, group]) => configuration(key, group, tasks)), differences: differences(groups, tasks) };
+}
+
+/** Each configuration's results and its per-seed, per-example values (for paired differences against any baseline). */
+export interface SweepResults {
+  tasks: string[];
+  configurations: ConfigurationResult[];
+  examples: Record<string, SeededExamples[]>;
+}
+
+/** The finished runs of a (possibly still running) sweep, grouped by configuration; no bootstrap is run here. */
+export function sweepResults(queue: SweepQueue): SweepResults {
+  const { tasks, groups } = groupedRuns(queue);
+  return {
+    tasks,
+    configurations: [...groups].map(([key, group]) => configuration(key, group, tasks)),
+    examples: Object.fromEntries([...groups].map(([key, group]) => [key, group.map((r) => r.examples)])),
+  };
 }

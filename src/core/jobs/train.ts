@@ -16,6 +16,7 @@ import { trainInRunFolder } from '../train/trainLoop';
 import type { JobContext } from '../runFolder/context';
 import type { JobOutcome, RunDirListener } from '../runFolder/context';
 import { jobEngineOptions } from './engineOptions';
+import { LoadProgress } from './loadProgress';
 import { trainingOverridesOf, type JobRequest } from './requests';
 import { planResume, type TrainRunConfig } from './resume';
 import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolder';
@@ -52,7 +53,11 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const resumed = request.resumeRun ? planResume(request.resumeRun, loaded.experiment.training, request.fromCheckpoint) : undefined;
   const overrides = trainingOverridesOf(request);
   const settings = { ...(resumed?.config.training ?? loaded.experiment.training), ...overrides };
-  const inputs = loadInputs({ model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'train'), maxLength: settings.maxLength, trainOnInputs: settings.trainOnInputs });
+  const load = new LoadProgress(1).headers(ctx);
+  const inputs = loadInputs({
+    model: modelSpecOf(loaded), tasks: taskFilesOf(loaded, 'train'), maxLength: settings.maxLength, trainOnInputs: settings.trainOnInputs,
+    requireLabels: { lengthField: 'training.maxLength' },
+  });
   const base = baseModelOf(inputs);
   const training = { ...settings, maxLength: inputs.maxLength };
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
@@ -67,12 +72,12 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
       run.record.config = config;
       run.save();
     }
-    logInputProblems(inputs, jobCtx.log);
+    logInputProblems(inputs, jobCtx);
     const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => e.encoded) }));
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({
       runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,
-      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: jobEngineOptions(request, loaded, jobCtx), resume: resumed?.checkpoint,
+      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: { ...jobEngineOptions(request, loaded, jobCtx), ...load.hooks(jobCtx) }, resume: resumed?.checkpoint,
     });
     const summary = {
       steps: result.steps, finalLoss: result.finalLoss, trainableParams: result.trainableParams, totalExperts: totalExperts(adapter.experts),

@@ -1,7 +1,7 @@
 // The probe graph: decoder forward with every target's input x and output y captured, the loss as a sum of
 // per-example means (so dL/dy at example b's tokens is b's own delta), gradients w.r.t. every y, and one
 // [M, B] tensor of per-module per-example squared norms ||dL_b/dW_m||_F^2.
-import { crossEntropy, gradients, Graph, type Tensor } from '../engine';
+import { backward, crossEntropy, Graph, type Tensor } from '../engine';
 import type { ModelConfig } from '../model/config';
 import { buildDecoder } from '../model/decoder/decoder';
 import type { ProjectionAdapter } from '../model/decoder/layer';
@@ -20,9 +20,9 @@ export type ProbeForward = (g: Graph, inputIds: Tensor, hook: ProjectionAdapter)
  * The decoder of src/core/model with its frozen weights from `weights` (initializers of the graph).
  * No attention mask: with right padding and causal attention no real token ever sees a pad, and pads have delta 0.
  */
-export function decoderForward(config: ModelConfig, weights: (g: Graph) => WeightLookup): ProbeForward {
+export function decoderForward(config: ModelConfig, weights: (g: Graph) => WeightLookup, options: { recompute?: boolean } = {}): ProbeForward {
   return (g, inputIds, hook) => buildDecoder(g, {
-    config, weight: weights(g), inputIds, adapt: hook,
+    config, weight: weights(g), inputIds, adapt: hook, recompute: options.recompute,
   }).logits;
 }
 
@@ -56,9 +56,11 @@ export function buildProbeGraph(forward: ProbeForward, targets: readonly ProbeTa
   const labels = g.input(LABELS, 'int64', ['batch', 'seq']);
   const { logits, captured } = captureTargets(g, forward, targets, inputIds);
   const { loss } = crossEntropy(g, logits, labels, { shift: true, reduction: 'sumOfExampleMeans' });
-  const deltas = gradients(g, loss, captured.map((c) => c.y));
+  // With recomputed layers, x is read from the layer's backward copy (forwardValue), so the forward x dies early.
+  const { grads: deltas, forwardValue } = backward(g, loss, captured.map((c) => c.y));
   const ghost = ghostWithSharedGram(g);
-  const rows = captured.map(({ x }, m) => {
+  const rows = captured.map(({ x: forwardX }, m) => {
+    const x = forwardValue(forwardX);
     const perExample = methods[m] === 'ghost' ? ghost(x, deltas[m]) : directNormSquared(g, x, deltas[m]);
     return g.unsqueeze(perExample, [0]);
   });

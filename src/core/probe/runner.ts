@@ -52,6 +52,11 @@ export class ProbeRunner {
     return this.options.targets.map((_, m) => Float64Array.from(values.subarray(m * examples.length, (m + 1) * examples.length)));
   }
 
+  /** Builds the session now (the job's loading phase) rather than on the first batch. */
+  async prepare(): Promise<void> {
+    await this.ready();
+  }
+
   private async ready(): Promise<EngineSession> {
     this.session ??= this.options.createSession(buildProbeGraph(this.options.forward, this.options.targets, this.options.methods));
     const session = await this.session;

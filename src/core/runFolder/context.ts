@@ -18,6 +18,23 @@ export interface RouterLoad {
   selection?: number[];
 }
 
+/** Records of one task file that a job did not use (malformed, or with nothing scored); the extension shows the counts. */
+export interface SkippedRecordsEvent {
+  type: 'skipped-records';
+  task: string;
+  file: string;
+  /** Records read (kept + skipped). */
+  records: number;
+  /** Malformed records left out (missing fields, invalid UTF-8, not JSON). */
+  skipped: number;
+  /** Records the job used (after the probe's sample or evaluation's limit). */
+  used: number;
+  /** Used examples with no scored token within maxLength (they add nothing to a loss or a sensitivity). */
+  unscored: number;
+  /** The first few reasons, `file:line: reason`. */
+  reasons: string[];
+}
+
 export type MetricEvent =
   | {
       type: 'train-step';
@@ -31,7 +48,8 @@ export type MetricEvent =
     }
   | { type: 'probe-example'; task: string; index: number; seconds: number }
   | ({ type: 'placement' } & PlacementReport)
-  | { type: 'eval-task'; task: string; accuracy: number; loss: number; examples: number };
+  | { type: 'eval-task'; task: string; accuracy: number; loss: number; examples: number }
+  | SkippedRecordsEvent;
 
 export type LogLevel = 'info' | 'warn' | 'error';
 

@@ -5,8 +5,13 @@ import { AdapterGraph } from '../model/adapters/adapterGraph';
 import type { AdaptedModule, LoraMoeConfig } from '../model/adapters/config';
 import type { ProjectionAdapter } from '../model/decoder/layer';
 
+export interface LogitsOptions {
+  /** Recompute each layer in the backward pass instead of keeping its activations (buildDecoder's `recompute`). */
+  recompute?: boolean;
+}
+
 /** Builds logits [batch, seq, vocab] for `inputIds`, passing every projection through `hook` (the model's hook type) when given. */
-export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionAdapter) => Tensor;
+export type LogitsBuilder = (g: Graph, inputIds: Tensor, hook?: ProjectionAdapter, options?: LogitsOptions) => Tensor;
 
 /** Opens a session over a graph that holds the model's weights (BaseModel.openSession; default: in memory). */
 export type SessionOpener = (g: Graph, options: EngineSessionOptions) => Promise<EngineSession>;
@@ -35,13 +40,13 @@ export interface TrainGraph {
 }
 
 /** What the graph computes, before it becomes a session (tests inspect it). */
-export function buildTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, options: { training?: boolean } = {}) {
+export function buildTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, options: { training?: boolean } & LogitsOptions = {}) {
   const g = new Graph('train_step');
   const inputIds = g.input(FEED.inputIds, 'int64', ['batch', 'seq']);
   const labels = g.input(FEED.labels, 'int64', ['batch', 'seq']);
   const tokenMask = g.input(FEED.tokenMask, 'float32', ['batch', 'seq']);
   const adapters = new AdapterGraph(g, config, modules, { training: options.training ?? true, tokenMask });
-  const logits = buildLogits(g, inputIds, adapters.hook);
+  const logits = buildLogits(g, inputIds, adapters.hook, { recompute: options.recompute });
   adapters.checkAllApplied();
   const ce = crossEntropy(g, logits, labels, { shift: true, reduction: 'mean' });
   const balance = adapters.totalBalanceLoss();
@@ -64,8 +69,9 @@ export function buildTrainGraph(config: LoraMoeConfig, modules: readonly Adapted
 
 export async function createTrainGraph(
   config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, sessionOptions: EngineSessionOptions, openSession: SessionOpener = openInMemory,
+  logits: LogitsOptions = {},
 ): Promise<TrainGraph> {
-  const built = buildTrainGraph(config, modules, buildLogits);
+  const built = buildTrainGraph(config, modules, buildLogits, logits);
   const session = await openSession(built.g, sessionOptions);
   const fetch = [FETCH.loss, FETCH.ceLoss, FETCH.exampleLossSum, ...built.gradientNames.values(), ...built.loads.flatMap((l) => (l.selection ? [l.meanGate, l.selection] : [l.meanGate]))];
   return { session, adapters: built.adapters, gradientNames: built.gradientNames, dropoutInputs: built.dropoutInputs, loads: built.loads, fetch };

@@ -31,6 +31,8 @@ export interface TrainRunInputs {
   sessionOptions: EngineSessionOptions;
   openSession?: SessionOpener;
   resume?: Checkpoint;
+  /** Recompute each layer in the backward pass (the job resolves training.recompute "auto" from the memory estimate). */
+  recompute?: boolean;
 }
 
 export interface TrainResult {
@@ -70,7 +72,7 @@ export async function trainInRunFolder(inputs: TrainRunInputs): Promise<TrainRes
   const { ctx, settings, runDir } = inputs;
   removeStaleTemporaries(runDir);
   const modules = adaptedModules(inputs.config, inputs.model);
-  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions, inputs.openSession);
+  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions, inputs.openSession, { recompute: inputs.recompute });
   try {
     const run = prepare(inputs, graph);
     const trainableParams = adapterParamSpecs(inputs.config, modules).reduce((s, p) => s + p.dims[0] * p.dims[1], 0);

@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import type { ExpertMap } from '../../core/experiment/types';
 import type { RunEvent } from '../../core/runFolder/runFolder';
 import type { EvalReport } from '../../core/train/evalReport';
-import type { ActiveJobView, DashboardSnapshot, RunRowView, WhatIfChoice } from '../../protocol/webview';
+import type { ActiveJobView, DashboardSnapshot, JobCommandKind, MemoryView, RunRowView, WhatIfChoice } from '../../protocol/webview';
 import type { RunFigures } from '../../runs/runFigures';
 import type { RunEntry } from '../../runs/runListing';
 import type { DashboardSelection } from '../../runs/services';
 import { keyFigureText, startedText } from '../../views/runItem';
 import { collectAllocation } from './allocation';
+import { collectComparison, type ComparisonSource } from './comparison';
 import { collectEvaluation } from './evaluation';
 import { collectSensitivity } from './sensitivity';
 import { collectTraining } from './training';
@@ -38,6 +39,20 @@ export interface DashboardSources {
   /** The what-if controls as the user left them; the file's own choice when absent. */
   controls?: WhatIfChoice;
   selection: DashboardSelection;
+  /** The jobs' predicted peaks (bytes) from the model's headers; absent while the model is unreadable. */
+  memory?: { limitBytes: number; jobs: { kind: JobCommandKind; peakBytes: number }[] };
+  /** Sweeps of the workspace's experiment files (the comparison section). */
+  comparison?: readonly ComparisonSource[];
+}
+
+const GIB = 2 ** 30;
+
+function memoryView(memory: DashboardSources['memory']): MemoryView | undefined {
+  if (!memory) return undefined;
+  return {
+    machineGiB: memory.limitBytes / GIB,
+    jobs: memory.jobs.map((j) => ({ kind: j.kind, peakGiB: j.peakBytes / GIB, fits: j.peakBytes <= memory.limitBytes })),
+  };
 }
 
 const describeValues = (values: Record<string, unknown>) => Object.entries(values).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k === 'learningRate' ? 'lr' : k} ${v}`).join(' · ');
@@ -104,6 +119,9 @@ export function collectSnapshot(sources: DashboardSources): DashboardSnapshot {
     ...planned,
     training,
     evaluation,
+    memory: memoryView(sources.memory),
+    comparison: collectComparison(sources.comparison ?? [], sources.selection.baseline),
+    ...(sources.selection.section ? { focus: sources.selection.section } : {}),
     notes,
   };
 }

@@ -8,6 +8,7 @@ import { locateCheckpoint } from '../../../src/core/model/load';
 import { loraMoeConfig } from '../../../src/core/model/adapters/config';
 import { logitsBuilderOf } from '../../../src/core/jobs/baseModel';
 import { probeWithInputs } from '../../../src/core/jobs/probe';
+import { LOAD_PHASE, LoadProgress } from '../../../src/core/jobs/loadProgress';
 import { sessionForModel } from '../../../src/core/model/decoder/sessions';
 import { allModules } from '../../../src/core/model/config';
 import { readDatasetSync, truncateTokenized, type TokenizedRecord } from '../../../src/core/data';
@@ -26,6 +27,8 @@ export interface ScaleChildSpec {
   threads?: number;
   /** onnxruntime's CPU arena (default: as the jobs open sessions, i.e. off for checkpoint files). */
   arena?: boolean;
+  /** Per-layer recomputation (default: the job's default). */
+  recompute?: boolean;
 }
 
 export interface ScaleChildResult {
@@ -34,14 +37,21 @@ export interface ScaleChildResult {
   unitSeconds: number;
   tokensPerSecond?: number;
   peakRssMiB: number;
+  /** Seconds since the process started at each loading step ('load model' progress messages). */
+  load: [string, number][];
 }
 
 const ATTENTION = ['q_proj', 'k_proj', 'v_proj', 'o_proj'] as const;
 const started = performance.now();
 const elapsed = (): number => (performance.now() - started) / 1000;
 
+const load: [string, number][] = [];
+
 function context(onMetric: (e: MetricEvent) => void): JobContext {
-  return { ...silentReporter, signal: new AbortController().signal, metric: onMetric, log: (level, m) => process.stderr.write(`[${level}] ${m}\n`) };
+  return {
+    ...silentReporter, signal: new AbortController().signal, metric: onMetric, log: (level, m) => process.stderr.write(`[${level}] ${m}\n`),
+    progress: (e) => { if (e.phase === LOAD_PHASE) load.push([e.message ?? '', Number(elapsed().toFixed(1))]); },
+  };
 }
 
 async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
@@ -49,13 +59,13 @@ async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-')), 'sensitivity.json');
   await probeWithInputs({
     model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch, seed: 1,
-    maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena },
+    maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, recompute: spec.recompute, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena },
   }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   // The first batch also builds the session: its compute time is taken as the later batches'.
   const later = batches.slice(spec.batch).map((b) => b.seconds);
   const unitSeconds = later.length > 0 ? Math.min(...later) : batches[0].seconds;
-  return { startupSeconds: batches[0].at - unitSeconds * spec.batch, unitSeconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { startupSeconds: batches[0].at - unitSeconds * spec.batch, unitSeconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, load };
 }
 
 async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
@@ -64,19 +74,20 @@ async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const tasks = spec.tasks.map((t) => ({ name: t.name, examples: (readDatasetSync(t.file).records as TokenizedRecord[]).map((r) => truncateTokenized(r, spec.length)) }));
   const steps: { at: number; seconds: number }[] = [];
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-train-'));
+  const ctx = context((e) => { if (e.type === 'train-step') steps.push({ at: elapsed(), seconds: (spec.batch * spec.length) / e.tokensPerSecond }); });
   await trainInRunFolder({
-    runDir, ctx: context((e) => { if (e.type === 'train-step') steps.push({ at: elapsed(), seconds: (spec.batch * spec.length) / e.tokensPerSecond }); }),
+    runDir, ctx,
     settings: { maxSteps: spec.steps, microBatchSize: spec.batch, gradientAccumulation: 1, learningRate: 1e-4, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8, warmupSteps: 0, schedule: 'constant', maxGradNorm: 1, maxLength: spec.length, trainOnInputs: false, seed: 1, checkpointEvery: 1_000_000 },
     config: loraMoeConfig({ style: 'shared-a', rank: 8, alpha: 16, dropout: 0.05, targetModules: [...ATTENTION], topK: 2, balanceLossCoef: 0 }, experts),
     model: located.config, tasks, weights: tasks.map(() => 1), padId: 0,
-    buildLogits: logitsBuilderOf(located), openSession: (g, o) => sessionForModel(g, located, o), sessionOptions: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena },
+    recompute: spec.recompute, buildLogits: logitsBuilderOf(located), openSession: (g, o) => sessionForModel(g, located, o), sessionOptions: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...new LoadProgress(1).hooks(ctx) },
   });
   fs.rmSync(runDir, { recursive: true, force: true });
   const timed = steps.slice(1).map((s) => s.seconds);
   const unitSeconds = timed.length > 0 ? Math.min(...timed) : steps[0].seconds;
   return {
     startupSeconds: steps[0].at - steps[0].seconds, unitSeconds, tokensPerSecond: (spec.batch * spec.length) / unitSeconds,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024, load,
   };
 }
 

@@ -48,7 +48,10 @@ function forwardBackwardFlops(c: ModelConfig, batch: number, seq: number): numbe
 const LOCK_ABOVE_MIB = 4096;
 
 function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpec['tasks'], predictedMiB: number, threads?: number): ScaleChildResult | string {
-  const spec: ScaleChildSpec = { ...job.spec, modelDir, tasks, threads, ...(process.argv.includes('--arena') ? { arena: true } : {}) };
+  const recompute = flag('recompute');
+  const spec: ScaleChildSpec = {
+    ...job.spec, modelDir, tasks, threads, ...(process.argv.includes('--arena') ? { arena: true } : {}), ...(recompute ? { recompute: recompute === 'on' } : {}),
+  };
   const command = predictedMiB > LOCK_ABOVE_MIB ? ['flock', '/tmp/smoe-heavy.lock', process.execPath, child] : [process.execPath, child];
   const result = spawnSync(command[0], command.slice(1), {
     env: { ...process.env, SMOE_SCALE_SPEC: JSON.stringify(spec), NODE_PATH: path.join(repoRoot(), 'node_modules') }, encoding: 'utf8', maxBuffer: 1 << 26,
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     const r = measure(child, job, modelDir, tasks, predicted, threads);
     lines.push(row(job, config, r, predicted, peak));
     log(lines[lines.length - 1]);
+    if (typeof r !== 'string') log(`  loading (s since start): ${r.load.map(([m, s]) => `${m} @${s}`).join(', ')}`);
   }
   log(`\n${lines.join('\n')}`);
 }

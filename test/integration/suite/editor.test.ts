@@ -164,7 +164,7 @@ describe('experiment files in the editor', () => {
       assert.ok(titles.includes('Probe sensitivity (32 samples/task × 2 tasks)'), titles.join('\n'));
       assert.ok(titles.includes('Train') && titles.includes('Evaluate'));
       const memory = titles.filter((t) => /^≈ [\d.]+ GiB peak · fits in \d+ GiB$/.test(t));
-      assert.strictEqual(memory.length, 2, `expected the memory estimate above probe and training in:\n${titles.join('\n')}`);
+      assert.strictEqual(memory.length, 3, `expected the memory estimate above probe, training and evaluation in:\n${titles.join('\n')}`);
       const hints = titles.filter((t) => /^\d+ experts? · sensitivity #\d+ of 8 · vote suggests \d+$/.test(t));
       assert.strictEqual(hints.length, 4, titles.join('\n'));
     });

@@ -57,6 +57,23 @@ describe('runs, the worker and the Experiments view', function () {
     assert.deepStrictEqual(written?.map((f) => path.basename(f)).sort(), ['adapter.safetensors', 'adapter_config.json', 'experts.json']);
   });
 
+  it('Export Training Job writes a DeepSpeed job in the worker; Import Run Folder lists the runs it brings back', async () => {
+    await useRealWorker();
+    const out = uniqueDir('job');
+    const outcome = await waitJob(await start('smoe.exportTrainingJob', { uri: vscode.Uri.file(real), outDir: out, deepspeed: 'zero3' }));
+    assert.strictEqual(outcome.status, 'succeeded', JSON.stringify(outcome));
+    for (const file of ['train.py', 'probe.py', 'smoe_moe.py', 'smoe_deepspeed.py', 'job.json', 'init_adapter.safetensors', 'ds_zero2.json', 'ds_zero3.json', 'launch.sh']) {
+      assert.ok(fs.existsSync(path.join(out, file)), `${file} in the exported job`);
+    }
+    assert.match(fs.readFileSync(path.join(out, 'accelerate_config.yaml'), 'utf8'), /distributed_type: DEEPSPEED[\s\S]*deepspeed_config_file: ds_zero3\.json/);
+    const trained = await waitJob(await start('smoe.train', { uri: vscode.Uri.file(real), maxSteps: 2 }));
+    const brought = path.join(out, 'runs', path.basename(trained.runDir as string));
+    fs.cpSync(trained.runDir as string, brought, { recursive: true });
+    const root = await vscode.commands.executeCommand<string>('smoe.importRunFolder', { dir: path.join(out, 'runs') });
+    assert.strictEqual(root, path.resolve(out, 'runs'));
+    assert.ok((vscode.workspace.getConfiguration('smoe').get<string[]>('extraRunRoots') ?? []).includes(root), 'the folder is in smoe.extraRunRoots');
+  });
+
   it('shows a running job with its progress, and a queued one behind it', async () => {
     await useFakeWorker();
     // The training job waits at step 3 until released, so the view is checked mid-run however slow the machine is.
@@ -65,7 +82,7 @@ describe('runs, the worker and the Experiments view', function () {
     const first = await start('smoe.train', vscode.Uri.file(file));
     const second = await start('smoe.probe', vscode.Uri.file(file));
     assert.strictEqual((await job(second))?.state, 'queued');
-    const running = await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'sync~spin' && /train · 3\/6/.test(i.description ?? ''), 'a running training run at step 3 of 6');
+    const running = await waitForRunItem(file, (i) => i.label === 'train' && i.icon === 'sync~spin' && i.children.some((c) => c.icon === 'pulse' && /train · 3\/6/.test(c.label)), 'a running training run at step 3 of 6 (in its progress row)');
     assert.strictEqual(running.contextValue, 'smoe.run.running.train');
     await waitForRunItem(file, (i) => i.contextValue === 'smoe.job.queued' && i.label === 'probe', 'the queued probe');
     releaseFakeJobs(file);

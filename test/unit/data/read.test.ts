@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
 import { DatasetError, parseDataset, readDataset, readDatasetSync, skippedMessages } from '../../../src/core/data';
+import { invalidUtf8Lines } from '../../../src/core/data/read';
 import { sharedData, tempFile } from './helpers';
 
 const RECORD = { instruction: 'Is it?', input: '', output: 'the correct answer is true', answer: 'true' };
@@ -64,6 +66,25 @@ describe('readDataset', () => {
     assert.equal((await readDataset(file)).records.length, 1);
     await assert.rejects(readDataset(path.join(path.dirname(file), 'nope.json')), /nope\.json: does not exist/);
     assert.throws(() => readDatasetSync(path.dirname(file)), /is a folder/);
+  });
+
+  it('skips records with invalid UTF-8 by line (JSONL and multi-line array elements) and keeps each record\'s line', async () => {
+    const bad = Buffer.from([0x22, 0x63, 0x61, 0x66, 0xc3, 0x28, 0x22]);
+    const jsonl = Buffer.concat([Buffer.from(`${JSON.stringify(RECORD)}\n{"instruction": `), bad, Buffer.from(`, "output": "x"}\n\n${JSON.stringify(RECORD)}\n`)]);
+    const file = tempFile('u.jsonl', '');
+    fs.writeFileSync(file, jsonl);
+    assert.deepEqual([...invalidUtf8Lines(jsonl)], [2]);
+    for (const data of [readDatasetSync(file), await readDataset(file)]) {
+      assert.equal(data.records.length, 2);
+      assert.deepEqual(data.lines, [1, 4], 'the line of each kept record');
+      assert.deepEqual(data.skipped.map((s) => s.line), [2]);
+      assert.match(data.skipped[0].reason, /not valid UTF-8 .* re-save the file as UTF-8/);
+    }
+    const array = Buffer.concat([Buffer.from(`[\n${JSON.stringify(RECORD)},\n{\n  "instruction": "a",\n  "output": `), bad, Buffer.from(`\n},\n${JSON.stringify(RECORD)}\n]`)]);
+    fs.writeFileSync(file, array);
+    const data = readDatasetSync(file);
+    assert.deepEqual([data.lines, data.skipped.map((s) => s.line)], [[2, 7], [5]], 'the element spanning lines 3-6 is skipped, named by its bad line');
+    assert.deepEqual([...invalidUtf8Lines(Buffer.from('plain\ntext'))], []);
   });
 
   it('reads the real commonsense suite (shared data)', async (t) => {

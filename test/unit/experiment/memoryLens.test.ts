@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { estimatePeakMemory, GIB } from '../../../src/core/algo';
 import type { ModelFacts } from '../../../src/core/experiment/facts';
-import { memoryLensTitle } from '../../../src/core/experiment/memoryLens';
+import { experimentEstimate, experimentMemory, memoryLensTitle } from '../../../src/core/experiment/memoryLens';
 import { allModules } from '../../../src/core/model/config';
 import { tinyConfig } from '../../../src/core/model/tinyModel';
 
@@ -27,4 +27,24 @@ test('the training line grows with training.microBatchSize and says when it does
 test('no line while the model cannot be read', () => {
   assert.equal(memoryLensTitle({}, { status: 'missing', detail: 'x does not exist' }, 'probe', 24 * GIB), undefined);
   assert.equal(memoryLensTitle({}, undefined, 'train', 24 * GIB), undefined);
+});
+
+test('the evaluation line follows evaluation.batchSize and training.maxLength, with the adapter the file trains', () => {
+  const raw = { evaluation: { batchSize: 6 }, training: { maxLength: 256 }, adapter: { targetModules: ['q_proj'], rank: 8 } };
+  const line = memoryLensTitle(raw, model, 'evaluate', 24 * GIB) ?? '';
+  const estimate = experimentEstimate(raw, model, 'evaluate');
+  assert.ok(estimate && estimate.parts.adapters > 0, 'the adapter counts');
+  assert.equal(estimate.peakBytes, estimatePeakMemory(config, 988_000_000, { kind: 'evaluate', batch: 6, length: 256, adapterParams: estimate.parts.adapters / 4 }).peakBytes);
+  assert.equal(line, `≈ ${(estimate.peakBytes / GIB).toFixed(1)} GiB peak · fits in 24 GiB`);
+  const bigger = experimentEstimate({ ...raw, evaluation: { batchSize: 12 } }, model, 'evaluate');
+  assert.ok(bigger && bigger.parts.activations > estimate.parts.activations);
+});
+
+test('the dashboard gets every job\'s estimate, nothing while the model cannot be read', () => {
+  const raw = { probe: { batchSize: 4, samplesPerTask: 4, maxLength: 128 } };
+  const memory = experimentMemory(raw, model, 24 * GIB);
+  assert.deepEqual(memory?.jobs.map((j) => j.kind), ['probe', 'train', 'evaluate']);
+  assert.equal(memory?.jobs[0].peakBytes, experimentEstimate(raw, model, 'probe')?.peakBytes);
+  assert.equal(memory?.limitBytes, 24 * GIB);
+  assert.equal(experimentMemory(raw, { status: 'unreadable', detail: 'bad header' }, 24 * GIB), undefined);
 });

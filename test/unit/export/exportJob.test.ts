@@ -10,13 +10,12 @@ import { describe, it, type TestContext } from 'node:test';
 import { silentReporter, type JobContext } from '../../../src/core/runFolder/context';
 import { runJobRequest } from '../../../src/core/dispatch/dispatch';
 import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
-import { readSafetensors } from '../../../src/core/model/safetensors';
 import type { EvalReport } from '../../../src/core/train/evalReport';
 import { runsInRoots } from '../../../src/runs/broughtBack';
 import { projectRoot, sharedData, tempDir } from '../probe/helpers';
 import { pythonWithTorch } from './python';
 import { storiesWorkspace, tinyHfWorkspace } from './workspaces';
-import { cliBundle } from '../cliBundle';
+import { cli, compareAdapters, exportAndCompile, onlyRun, python, stepLosses } from './agreement';
 
 process.env.HOME = tempDir('smoe-export-home-');
 const ROOT = projectRoot();
@@ -25,36 +24,7 @@ const PYTHON = pythonWithTorch();
 const SKIP_PYTHON = 'skip' in PYTHON ? PYTHON.skip : false;
 const SKIP_STORIES = SKIP_PYTHON || (sharedData() && fs.existsSync(STORIES) ? false : '../shared/data/models/stories260K/stories260K.bin is absent (a fresh clone has no ../shared): skipped');
 const TOLERANCE = 1e-4;
-
-const cli = () => cliBundle(ROOT);
-
-function run(command: string, args: string[], cwd = ROOT): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), OMP_NUM_THREADS: '1' } });
-  assert.equal(result.status, 0, `${path.basename(command)} ${args.join(' ')}\n${result.stderr}\n${result.stdout}`);
-  return result.stdout;
-}
-
-const python = (args: string[], cwd?: string) => run((PYTHON as { python: string }).python, args, cwd);
 const context = (): JobContext => ({ ...silentReporter, signal: new AbortController().signal });
-
-function stepLosses(runDir: string): number[] {
-  return readRunEvents(runDir).flatMap((e) => (e.event === 'metric' && e.type === 'train-step' ? [e.loss] : []));
-}
-
-function onlyRun(runsRoot: string): string {
-  const runs = fs.readdirSync(runsRoot);
-  assert.equal(runs.length, 1, `one run folder in ${runsRoot}`);
-  return path.join(runsRoot, runs[0]);
-}
-
-function compareAdapters(smoeRun: string, jobRun: string): number {
-  const a = readSafetensors(path.join(smoeRun, 'adapter.safetensors')).tensors;
-  const b = readSafetensors(path.join(jobRun, 'adapter.safetensors')).tensors;
-  assert.deepEqual([...b.keys()], [...a.keys()], 'same tensors in the same order');
-  let worst = 0;
-  for (const [name, t] of a) t.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - (b.get(name) as typeof t).data[i])); });
-  return worst;
-}
 
 async function checkTraining(t: TestContext, experimentFile: string, jobDir: string): Promise<{ smoeRun: string; jobRun: string }> {
   const smoe = await runJobRequest({ kind: 'train', experimentFile }, context());
@@ -119,16 +89,6 @@ async function checkProbe(t: TestContext, experimentFile: string, jobDir: string
   }
   t.diagnostic(`probe: max relative diff ${worst.toExponential(2)} over ${Object.keys(expected.tasks).length} tasks`);
   assert.ok(worst <= TOLERANCE, `probe differs by ${worst} (relative)`);
-}
-
-function exportAndCompile(experimentFile: string): string {
-  const jobDir = tempDir('smoe-export-job-');
-  run(process.execPath, [cli(), 'export-job', '--config', experimentFile, '--out', jobDir]);
-  const sources = fs.readdirSync(jobDir).filter((f) => f.endsWith('.py'));
-  assert.ok(sources.includes('train.py') && sources.includes('probe.py') && sources.includes('smoe_moe.py'));
-  python(['-m', 'py_compile', ...sources.map((f) => path.join(jobDir, f))]);
-  for (const file of ['job.json', 'init_adapter.safetensors', 'requirements.txt', 'accelerate_config.yaml', 'launch.sh', 'README.md']) assert.ok(fs.existsSync(path.join(jobDir, file)), file);
-  return jobDir;
 }
 
 describe('smoe export-job reproduces smoe train and smoe probe', () => {

@@ -8,10 +8,11 @@ import { describe, it } from 'node:test';
 import { smoe, workspace } from './cli';
 import type { BadInputRow } from './row';
 import { allocationRows } from './rowsAllocation';
+import { dataRows } from './rowsData';
 import { modelFileRows } from './rowsModelFiles';
 import { settingRows } from './rowsSettings';
 
-const ROWS: BadInputRow[] = [...modelFileRows, ...allocationRows, ...settingRows];
+const ROWS: BadInputRow[] = [...modelFileRows, ...dataRows, ...allocationRows, ...settingRows];
 
 const INTERNALS = /\n\s+at |is not iterable|Cannot read propert|undefined is not|is not a function|\[object Object\]|onnxruntime|Gather|Gemm|BFCArena/;
 
@@ -25,9 +26,10 @@ function check(row: BadInputRow): void {
   assert.ok(text.includes(path.basename(row.file(ws))), `names ${path.basename(row.file(ws))}: ${text}`);
   assert.match(text, row.field);
   assert.doesNotMatch(text, INTERNALS, 'no stack trace, JavaScript internals or raw onnxruntime message');
-  for (const unwritten of row.unwritten?.(ws) ?? [path.join(ws.dir, '.smoe', 'runs')]) {
+  for (const unwritten of row.unwritten?.(ws) ?? (row.verify ? [] : [path.join(ws.dir, '.smoe', 'runs')])) {
     assert.ok(!fs.existsSync(unwritten), `${unwritten} must not be written`);
   }
+  row.verify?.(ws, text);
 }
 
 describe('bad inputs are refused before work starts', () => {

@@ -14,6 +14,8 @@ export interface BadInputRow {
   file: (ws: TinyWorkspace) => string;
   /** The field, line or tensor the message must name. */
   field: RegExp;
-  /** Paths that must not exist afterwards (default: the runs folder `.smoe/runs`). */
+  /** Paths that must not exist afterwards (default: the runs folder `.smoe/runs`; none when `verify` is given). */
   unwritten?: (ws: TinyWorkspace) => string[];
+  /** Further checks of a command that ran on (e.g. the run folder it left and its events), given its output. */
+  verify?: (ws: TinyWorkspace, text: string) => void;
 }

@@ -47,7 +47,7 @@ export const modelFileRows: BadInputRow[] = [
   configRow('config.json: hidden_size as a string', (c) => { c.hidden_size = '16'; }, /"hidden_size"/),
   configRow('config.json: vocab_size negative', (c) => { c.vocab_size = -5; }, /"vocab_size"/),
   {
-    klass: 7, name: 'model path is a FIFO', exit: 1, file: (ws) => path.join(ws.dir, 'model.bin'), field: /named pipe/,
+    klass: 7, name: 'model path is a FIFO', exit: 1, file: (ws) => path.join(ws.dir, 'model.bin'), field: /model\.path: .*model\.bin: is a named pipe \(FIFO\); give a regular file/,
     experiment: { model: { path: 'model.bin' } },
     arrange: (ws) => { replaceWithFifo(path.join(ws.dir, 'model.bin')); return train(ws); },
   },

@@ -61,7 +61,7 @@ test('loadInputs reports malformed records per file in a structured form', () =>
 test('loadInputs rejects a pre-tokenized id outside the vocabulary, naming the file and record', () => {
   const file = workspace();
   fs.writeFileSync(path.join(path.dirname(file), 'tokens.jsonl'), `${JSON.stringify({ input_ids: [1, 2], labels: [1, 2] })}\n${JSON.stringify({ input_ids: [1, 300], labels: [1, 300] })}\n`);
-  assert.throws(() => loadInputs(request(file)), /tokens\.jsonl record 2 holds token id 300, outside the model's vocabulary of 277/);
+  assert.throws(() => loadInputs(request(file)), /tokens\.jsonl:2: "input_ids"\[1\] is token id 300, outside the vocabulary of 277 tokens of .*; re-tokenize the file/);
 });
 
 test('loadInputs names the fix when text records have no tokenizer, and pre-tokenized ones need none', () => {

@@ -76,3 +76,14 @@ test('seeded sampling is reproducible; top-p keeps only the nucleus', async () =
   assert.equal(sampleTopP(probs, 1, 0.99), 3);
   assert.equal(tokenChooser({ greedy: true, temperature: 5 })(Float32Array.from([0, 3, 1])), 1);
 });
+
+test('generation stops when the sequence fills the context window; a prompt past it is refused with the fix', async () => {
+  const generator = await KvCacheGenerator.create(randomModel(tinyConfig({ maxPositions: 8 }), 5), { device: 'cpu' });
+  try {
+    const ids = await generator.generate([1, 7, 19], { maxNewTokens: 20, greedy: true, stopIds: [] });
+    assert.equal(ids.length, 5, 'prompt (3) + new tokens fill the 8 positions and no more');
+    await assert.rejects(generator.generate(Array(9).fill(4), { maxNewTokens: 2, greedy: true, stopIds: [] }), /the prompt has 9 tokens, more than the model's context window of 8; shorten it/);
+  } finally {
+    await generator.dispose();
+  }
+});

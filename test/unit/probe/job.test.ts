@@ -101,19 +101,20 @@ describe('probe job', () => {
     assert.ok(record.timings.probeSeconds > 0);
   });
 
-  it('warns when sampled text examples lose every scored token to truncation (they add 0)', async () => {
+  it('refuses a task whose sampled examples all lose every scored token to truncation, before any run folder', async () => {
     const ws = writeProbeWorkspace(tempDir(), { maxLength: 40 });
-    const ctx = recordingContext();
-    const outcome = await runJobRequest({ kind: 'probe', experimentFile: ws.experimentFile }, ctx);
-    assert.ok(ctx.logs.some((l) => /^warn: task text: 5 of 5 example\(s\) have no scored token within 40 tokens/.test(l)), ctx.logs.join('\n'));
-    assert.ok(Object.values(readSensitivity(outcome.runDir!).tasks.text).every((v) => v === 0));
+    let runDir = '';
+    await assert.rejects(runJobRequest({ kind: 'probe', experimentFile: ws.experimentFile }, recordingContext(), (dir) => { runDir = dir; }),
+      /text\.json: task "text" has nothing to learn from: every label of its 5 record\(s\) is -100 after cutting to 40 tokens \(probe\.maxLength\); .* raise probe\.maxLength/);
+    assert.equal(runDir, '', 'no run folder: sensitivities of zero would look like a result');
   });
 
   it('fails with a message naming the file when a pre-tokenized id is outside the vocabulary', async () => {
     const ws = writeProbeWorkspace(tempDir());
     fs.writeFileSync(ws.tokensFile, `${JSON.stringify({ input_ids: [1, 5, 999], labels: [1, 5, 999] })}\n`);
     let runDir = '';
-    await assert.rejects(runJobRequest({ kind: 'probe', experimentFile: ws.experimentFile }, recordingContext(), (dir) => { runDir = dir; }), /tokens\.jsonl record 1 holds token id 999, outside the model's vocabulary of 288/);
-    assert.equal(readRunRecord(runDir)?.status, 'failed');
+    await assert.rejects(runJobRequest({ kind: 'probe', experimentFile: ws.experimentFile }, recordingContext(), (dir) => { runDir = dir; }),
+      /tokens\.jsonl:1: "input_ids"\[2\] is token id 999, outside the vocabulary of 288 tokens .* re-tokenize/);
+    assert.equal(runDir, '', 'refused before the run folder is made');
   });
 });

@@ -129,4 +129,12 @@ describe('collectSnapshot', () => {
     assert.match(snapshot.notes.join('\n'), /run "Train"/);
     assert.match(snapshot.notes.join('\n'), /run "Evaluate"/);
   });
+
+  it('the memory line: each job\'s predicted peak in GiB against the machine, and which do not fit', () => {
+    const GIB = 2 ** 30;
+    const memory = { limitBytes: 24 * GIB, jobs: [{ kind: 'probe' as const, peakBytes: 4.5 * GIB }, { kind: 'train' as const, peakBytes: 30 * GIB }] };
+    const view = collectSnapshot({ ...base, memory }).memory;
+    assert.deepEqual(view, { machineGiB: 24, jobs: [{ kind: 'probe', peakGiB: 4.5, fits: true }, { kind: 'train', peakGiB: 30, fits: false }] });
+    assert.equal(collectSnapshot(base).memory, undefined);
+  });
 });

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { readRunEvents, readRunRecord } from '../../../src/core/runFolder/runFolder';
+import { skippedSummary } from '../../../src/core/jobs/checkInputs';
 import { JobManager, type JobEvent } from '../../../src/runs/jobManager';
 import { FAKE_SCRIPT_FILE, type FakeWorkerScript } from '../../fixtures/runs/fakeWorker';
 
@@ -47,6 +48,21 @@ describe('JobManager with a forked worker', () => {
     const last = events.filter((e) => e.type === 'progress').at(-1);
     assert.deepEqual(last && { done: last.job.progress?.done, total: last.job.progress?.total }, { done: 4, total: 4 });
     assert.deepEqual(events.map((e) => e.type).filter((t) => t !== 'metric' && t !== 'progress' && t !== 'log' && t !== 'output'), ['queued', 'started', 'runDir', 'finished']);
+    jobs.dispose();
+  });
+
+  it('keeps the records a job skipped for its closing notification, and events.jsonl holds them', async () => {
+    const { jobs } = manager();
+    const skippedRecords = { type: 'skipped-records' as const, task: 'boolq', file: '/d/train.json', records: 10, skipped: 3, used: 7, unscored: 0, reasons: ['/d/train.json:2: "output" must be a string'] };
+    const job = jobs.submit({ kind: 'train', experimentFile: experiment({ steps: 2, stepMs: 5, skippedRecords }) }, 'train fake');
+    const outcome = await jobs.whenFinished(job.id);
+    assert.deepEqual(job.skippedRecords, [skippedRecords]);
+    assert.equal(skippedSummary(job.skippedRecords), 'Data left out: task "boolq": 3 of 10 record(s) of /d/train.json skipped as malformed. The log lists the lines.');
+    const events = readRunEvents(outcome?.runDir ?? '');
+    assert.ok(events.some((e) => e.event === 'metric' && e.type === 'skipped-records' && e.skipped === 3), 'events.jsonl holds the structured counts');
+    const clean = jobs.submit({ kind: 'train', experimentFile: experiment({ steps: 1, stepMs: 5 }) }, 'clean');
+    await jobs.whenFinished(clean.id);
+    assert.equal(skippedSummary(clean.skippedRecords), undefined, 'nothing to say when nothing was left out');
     jobs.dispose();
   });
 

@@ -21,13 +21,13 @@ export function toyLogitsBuilder(seed = 3, config: ModelConfig = TOY_CONFIG): Lo
  */
 export function decoderLogitsIn(dtype: DType, seed: number, config: ModelConfig): LogitsBuilder {
   const model = randomModel(config, seed);
-  return (g, inputIds, hook) => {
+  return (g, inputIds, hook, options) => {
     const frozen = frozenWeights(g, model);
     const cast = new Map<string, Tensor>();
     const weight = (name: string): Tensor => {
       if (!cast.has(name)) cast.set(name, g.cast(frozen(name), dtype));
       return cast.get(name) as Tensor;
     };
-    return buildDecoder(g, { config, weight, inputIds, adapt: hook }).logits;
+    return buildDecoder(g, { config, weight, inputIds, adapt: hook, recompute: options?.recompute }).logits;
   };
 }

@@ -25,7 +25,10 @@ function isBest(view: EvaluationView, pick: (row: EvaluationRowView) => number |
   return bestRow !== undefined && value !== null && value === pick(view.rows[bestRow]);
 }
 
-/** The average first, then the tasks: the key figures stay in view at narrow widths (the model column is sticky). */
+/**
+ * The average first, then the tasks, each with its accuracy and loss side by side: at narrow widths both averages
+ * stay in view next to the sticky model column, where grouping by metric pushed the average loss behind a scroll.
+ */
 const columnsOf = (view: EvaluationView) => [AVERAGE, ...view.tasks];
 
 function modelCell(r: EvaluationRowView): HTMLTableCellElement {
@@ -37,8 +40,11 @@ function row(view: EvaluationView, r: EvaluationRowView): HTMLTableRowElement {
   const columns = columnsOf(view);
   return el('tr', { class: r.base ? 'base' : '' },
     modelCell(r),
-    ...columns.map((c) => cell(r.accuracy[c], isBest(view, (x) => x.accuracy[c], view.bestAccuracy[c], r.accuracy[c]), percent)),
-    ...columns.map((c) => cell(r.loss[c], isBest(view, (x) => x.loss[c], view.bestLoss[c], r.loss[c]), lossText)),
+    ...columns.flatMap((c) => {
+      const accuracy = cell(r.accuracy[c], isBest(view, (x) => x.accuracy[c], view.bestAccuracy[c], r.accuracy[c]), percent);
+      accuracy.classList.add('group-start');
+      return [accuracy, cell(r.loss[c], isBest(view, (x) => x.loss[c], view.bestLoss[c], r.loss[c]), lossText)];
+    }),
   );
 }
 
@@ -47,8 +53,8 @@ export function renderEvaluation(view: EvaluationView | undefined): void {
   if (!view) return;
   const columns = columnsOf(view);
   const head = el('thead', {},
-    el('tr', {}, el('th', { rowspan: '2', class: 'model' }, 'Model'), el('th', { colspan: String(columns.length) }, 'Accuracy'), el('th', { colspan: String(columns.length) }, 'Loss')),
-    el('tr', {}, ...columns.map((c) => el('th', {}, c)), ...columns.map((c) => el('th', {}, c))),
+    el('tr', {}, el('th', { rowspan: '2', class: 'model' }, 'Model'), ...columns.map((c) => el('th', { colspan: '2', class: 'group-start' }, c))),
+    el('tr', {}, ...columns.flatMap(() => [el('th', { class: 'number group-start', title: 'accuracy' }, 'acc'), el('th', { class: 'number', title: 'mean token loss' }, 'loss')])),
   );
   replaceChildren(byId('evaluation-table'), head, el('tbody', {}, ...view.rows.map((r) => row(view, r))));
 }

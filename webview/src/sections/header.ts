@@ -1,5 +1,5 @@
 // The top: experiment, job buttons (disabled when untrusted), running jobs with Cancel, notes and notices.
-import type { ActiveJobView, DashboardSnapshot, JobCommandKind } from '../../../src/protocol/webview';
+import type { ActiveJobView, DashboardSnapshot, JobCommandKind, MemoryView } from '../../../src/protocol/webview';
 import { byId, custom, el, replaceChildren } from '../dom';
 import { post } from '../vscodeApi';
 
@@ -13,7 +13,7 @@ export function headerSection(): HTMLElement {
     return button;
   });
   return el('header', { class: 'header' },
-    el('div', {}, el('h1', { id: 'experiment-name' }), el('p', { class: 'caption', id: 'experiment-file' })),
+    el('div', {}, el('h1', { id: 'experiment-name' }), el('p', { class: 'caption', id: 'experiment-file' }), el('p', { class: 'caption', id: 'memory-estimate' })),
     el('div', { class: 'actions' }, ...buttons),
     el('div', { id: 'notice', role: 'status' }),
     el('div', { id: 'jobs' }),
@@ -33,9 +33,18 @@ function jobLine(job: ActiveJobView): HTMLElement {
   );
 }
 
+/** "Memory estimate: probe ≈ 4.7 GiB · train ≈ 4.0 GiB · evaluate ≈ 2.1 GiB of 24 GiB" (a job that does not fit says so). */
+export function memoryText(memory: MemoryView | undefined): string {
+  if (!memory) return '';
+  const jobs = memory.jobs.map((j) => `${j.kind} ≈ ${j.peakGiB.toFixed(1)} GiB${j.fits ? '' : ' (does not fit)'}`);
+  return `Memory estimate: ${jobs.join(' · ')} of ${memory.machineGiB.toFixed(0)} GiB`;
+}
+
 export function renderHeader(snapshot: DashboardSnapshot): void {
   byId('experiment-name').textContent = snapshot.experiment.name;
   byId('experiment-file').textContent = snapshot.experiment.label;
+  byId('memory-estimate').textContent = memoryText(snapshot.memory);
+  byId('memory-estimate').classList.toggle('warning', snapshot.memory?.jobs.some((j) => !j.fits) ?? false);
   for (const { kind } of JOBS) {
     const button = byId(`start-${kind}`);
     button.toggleAttribute('disabled', !snapshot.trusted);

@@ -17,13 +17,14 @@ const leadingNumber = (text: string | undefined) => {
   return match ? Number(match[0]) : Number.NEGATIVE_INFINITY;
 };
 
+/** The run (a sticky column) and its short key columns first: at narrow widths they stay in view, the rest scrolls. */
 const COLUMNS: Column[] = [
   { key: 'run', title: 'Run', text: (r) => r.label ?? r.id },
   { key: 'kind', title: 'Kind', text: (r) => r.kind },
   { key: 'status', title: 'Status', text: (r) => r.status },
-  { key: 'params', title: 'Parameters', text: (r) => [r.params, r.overrides && `(overridden: ${r.overrides})`].filter(Boolean).join(' ') },
   { key: 'result', title: 'Result', text: (r) => r.keyFigure ?? '', sortKey: (r) => leadingNumber(r.keyFigure) },
   { key: 'started', title: 'Started', text: (r) => r.started, sortKey: (r) => r.startedAt },
+  { key: 'params', title: 'Parameters', text: (r) => [r.params, r.overrides && `(overridden: ${r.overrides})`].filter(Boolean).join(' ') },
   { key: 'note', title: 'Note', text: (r) => r.note ?? '' },
 ];
 
@@ -51,7 +52,7 @@ function sorted(runs: readonly RunRowView[]): RunRowView[] {
 
 function headerCell(column: Column): HTMLElement {
   const active = sort.key === column.key;
-  const th = el('th', { scope: 'col', class: 'sortable', tabindex: '0', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none', 'data-key': column.key },
+  const th = el('th', { scope: 'col', class: `sortable col-${column.key}`, tabindex: '0', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none', 'data-key': column.key },
     column.title, active ? (sort.descending ? ' ▾' : ' ▴') : '');
   const toggle = () => {
     sort = { key: column.key, descending: active ? !sort.descending : column.key === 'started' };
@@ -64,7 +65,7 @@ function headerCell(column: Column): HTMLElement {
 
 function rowOf(run: RunRowView): HTMLTableRowElement {
   const tr = el('tr', { class: `status-${run.status} clickable`, tabindex: '0', 'data-run': run.id, title: [run.id, run.error && `error: ${run.error}`].filter(Boolean).join('\n') },
-    ...COLUMNS.map((c) => el('td', { class: c.key === 'run' ? 'mono' : '' }, c.text(run))));
+    ...COLUMNS.map((c) => el('td', { class: `col-${c.key}${c.key === 'run' ? ' mono' : ''}` }, c.text(run))));
   const open = () => post({ type: 'openRun', runId: run.id });
   tr.addEventListener('click', open);
   tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });

@@ -2,6 +2,7 @@
 import { isDifferentiable } from '../dtypes';
 import { Graph } from '../graph';
 import { Node, Tensor } from '../ir';
+import { recomputer, recomputeSegmentsOf } from './recompute';
 import { gradientRuleFor } from './ruleTable';
 
 export interface GradientOptions {
@@ -12,6 +13,22 @@ export interface GradientOptions {
    * otherwise every layer's float32 copy stays alive from the forward to the backward pass, a whole-model copy.
    */
   recastWeights?: boolean;
+  /**
+   * Read the forward values of registered recompute segments (registerRecomputeSegment, e.g. decoder layers built
+   * with `recompute`) from a copy computed during the backward pass (default true; false keeps the forward values).
+   */
+  recompute?: boolean;
+}
+
+export interface Backward {
+  /** d`loss`/d`x` for each requested tensor, as `gradients` returns them. */
+  grads: Tensor[];
+  /**
+   * A forward value as the backward pass reads it (a recomputed copy inside a recompute segment, a fresh up-cast of a
+   * stored weight, else the value itself): code that combines forward values with the gradients (e.g. per-example
+   * norms from a projection's input and its output's gradient) reads them through this to keep the memory saving.
+   */
+  forwardValue: (t: Tensor) => Tensor;
 }
 
 /**
@@ -22,6 +39,11 @@ export interface GradientOptions {
  * several times accumulates its gradients with one Sum.
  */
 export function gradients(g: Graph, loss: Tensor, wrt: readonly Tensor[], options: GradientOptions = {}): Tensor[] {
+  return backward(g, loss, wrt, options).grads;
+}
+
+/** `gradients`, plus the backward pass's view of forward values. */
+export function backward(g: Graph, loss: Tensor, wrt: readonly Tensor[], options: GradientOptions = {}): Backward {
   for (const t of [loss, ...wrt]) {
     if (!isDifferentiable(t.dtype)) throw new Error(`gradients: ${t.name} is ${t.dtype}; only float32/float64 tensors have gradients`);
   }
@@ -30,14 +52,16 @@ export function gradients(g: Graph, loss: Tensor, wrt: readonly Tensor[], option
   const dependsOnWrt = dependentsOf(forwardNodes, wrt);
   const acc = new GradientAccumulator(g, new Set(wrt));
   acc.add(loss, options.seed ?? ones(g, loss));
-  const forwardValue = options.recastWeights === false ? undefined : recaster(g);
+  const recast = options.recastWeights === false ? (t: Tensor) => t : recaster(g);
+  const segments = options.recompute === false ? [] : recomputeSegmentsOf(g);
+  const forwardValue = segments.length > 0 ? recomputer(g, segments, (t) => acc.total(t), recast) : recast;
   for (let k = forwardNodes.length - 1; k >= 0; k--) {
     const node = forwardNodes[k];
     if (!node.outputs.some((o) => leadsToLoss.has(o))) continue;
     const needs = node.inputs.map((t) => t !== undefined && dependsOnWrt.has(t) && isDifferentiable(t.dtype));
     if (needs.some(Boolean)) backpropagate(g, node, needs, acc, forwardValue);
   }
-  return wrt.map((x) => acc.total(x) ?? acc.name(x, g.zerosLike(x)));
+  return { grads: wrt.map((x) => acc.total(x) ?? acc.name(x, g.zerosLike(x))), forwardValue };
 }
 
 /** Backward copies of up-cast initializers, one per forward Cast (see GradientOptions.recastWeights). */
@@ -52,7 +76,7 @@ function recaster(g: Graph): (t: Tensor) => Tensor {
   };
 }
 
-function backpropagate(g: Graph, node: Node, needs: boolean[], acc: GradientAccumulator, forwardValue?: (t: Tensor) => Tensor): void {
+function backpropagate(g: Graph, node: Node, needs: boolean[], acc: GradientAccumulator, forwardValue: (t: Tensor) => Tensor): void {
   const dOutputs = node.outputs.map((o) => acc.total(o));
   if (dOutputs.every((d) => d === undefined)) return;
   const rule = gradientRuleFor(node.opType, node.name);

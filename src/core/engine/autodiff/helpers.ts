@@ -15,6 +15,12 @@ export function inputOf(ctx: GradientContext, i: number): Tensor {
   return ctx.forwardValue ? ctx.forwardValue(t) : t;
 }
 
+/** Output i of the node as the backward pass reads it (a recomputed copy inside a recompute segment). */
+export function outputOf(ctx: GradientContext, i = 0): Tensor {
+  const t = ctx.node.outputs[i];
+  return ctx.forwardValue ? ctx.forwardValue(t) : t;
+}
+
 /** Gradient of the (single) output. */
 export function outputGrad(ctx: GradientContext, i = 0): Tensor {
   const d = ctx.dOutputs[i];

@@ -1,7 +1,7 @@
 // Gradient rules of element-wise ops. Binary ops un-broadcast each input's gradient explicitly.
 import { isDifferentiable } from '../dtypes';
 import { Tensor } from '../ir';
-import { ifNeeded, inputOf, maskAsNumber, NO_GRADIENT, outputGrad, unbroadcast } from './helpers';
+import { ifNeeded, inputOf, maskAsNumber, NO_GRADIENT, outputGrad, outputOf, unbroadcast } from './helpers';
 import { GradientContext, GradientRule } from './types';
 
 /** Builds a binary rule from the un-reduced gradient of each input. */
@@ -16,12 +16,12 @@ function binaryRule(forA: (ctx: GradientContext, dy: Tensor) => Tensor, forB: (c
 
 /** Builds a unary rule from dx = f(dy, x, y). */
 function unaryRule(dx: (ctx: GradientContext, dy: Tensor, x: Tensor, y: Tensor) => Tensor): GradientRule {
-  return (ctx) => [ifNeeded(ctx, 0, () => dx(ctx, outputGrad(ctx), inputOf(ctx, 0), ctx.node.outputs[0]))];
+  return (ctx) => [ifNeeded(ctx, 0, () => dx(ctx, outputGrad(ctx), inputOf(ctx, 0), outputOf(ctx)))];
 }
 
 const x0 = (ctx: GradientContext): Tensor => inputOf(ctx, 0);
 const x1 = (ctx: GradientContext): Tensor => inputOf(ctx, 1);
-const y0 = (ctx: GradientContext): Tensor => ctx.node.outputs[0];
+const y0 = (ctx: GradientContext): Tensor => outputOf(ctx);
 
 export const elementwiseRules: Readonly<Record<string, GradientRule>> = Object.freeze({
   Add: binaryRule((_c, dy) => dy, (_c, dy) => dy),

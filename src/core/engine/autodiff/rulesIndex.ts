@@ -2,7 +2,7 @@
 import { Graph } from '../graph';
 import { intAttr, Tensor } from '../ir';
 import { inversePermutation, staticSize } from '../shapes';
-import { constantInts, ifNeeded, inputOf, maskAsNumber, outputGrad } from './helpers';
+import { constantInts, ifNeeded, inputOf, maskAsNumber, outputGrad, outputOf } from './helpers';
 import { GradientContext, GradientRule } from './types';
 
 /** dY with the reduced axes restored as size 1, ready to broadcast against x. */
@@ -17,7 +17,7 @@ const reduceMeanRule: GradientRule = (ctx) => [ifNeeded(ctx, 0, () => {
   const { g } = ctx;
   const x = inputOf(ctx, 0);
   const spread = g.expandLike(keptDims(ctx), x);
-  return g.div(spread, reducedCount(g, x, ctx.node.outputs[0]));
+  return g.div(spread, reducedCount(g, x, outputOf(ctx)));
 }), undefined];
 
 /** Elements averaged per output, a constant when the reduced dims are static. */
@@ -33,7 +33,7 @@ const reduceMaxRule: GradientRule = (ctx) => [ifNeeded(ctx, 0, () => {
   const { g, node } = ctx;
   const x = inputOf(ctx, 0);
   const axes = constantInts(ctx, 1);
-  const y = intAttr(node, 'keepdims', 1) === 1 ? node.outputs[0] : g.unsqueeze(node.outputs[0], axes);
+  const y = intAttr(node, 'keepdims', 1) === 1 ? outputOf(ctx) : g.unsqueeze(outputOf(ctx), axes);
   const mask = maskAsNumber(g, g.equal(x, y), x);
   const share = g.div(mask, g.reduceSum(mask, axes, true));
   return g.mul(share, keptDims(ctx));
@@ -86,7 +86,7 @@ const topkRule: GradientRule = (ctx) => {
   const { g, node } = ctx;
   const dValues = ctx.dOutputs[0];
   const dx = dValues && ctx.needs[0]
-    ? g.scatterElements(g.zerosLike(inputOf(ctx, 0)), node.outputs[1], dValues, intAttr(node, 'axis', -1))
+    ? g.scatterElements(g.zerosLike(inputOf(ctx, 0)), outputOf(ctx, 1), dValues, intAttr(node, 'axis', -1))
     : undefined;
   return [dx, undefined];
 };

@@ -1,7 +1,7 @@
 // Gradient rules of MatMul, Gemm and Softmax.
 import { Graph } from '../graph';
 import { intAttr, Tensor } from '../ir';
-import { ifNeeded, inputOf, outputGrad, transposeLastTwo, unbroadcast } from './helpers';
+import { ifNeeded, inputOf, outputGrad, outputOf, transposeLastTwo, unbroadcast } from './helpers';
 import { GradientContext, GradientRule } from './types';
 
 /**
@@ -46,7 +46,7 @@ const gemmRule: GradientRule = (ctx) => {
 /** dX = Y * (dY - sum(dY * Y)) along the softmax axis. */
 const softmaxRule: GradientRule = (ctx: GradientContext) => {
   const { g, node } = ctx;
-  const y = node.outputs[0];
+  const y = outputOf(ctx);
   const axis = intAttr(node, 'axis', -1);
   return [ifNeeded(ctx, 0, () => {
     const dy = outputGrad(ctx);

@@ -3,7 +3,7 @@ import { Graph } from '../graph';
 import { Dim, intAttr, intsAttr, Tensor } from '../ir';
 import { TO_END } from '../opsShape';
 import { inversePermutation, normalizeAxis, staticSize } from '../shapes';
-import { constantInts, ifNeeded, inputOf, outputGrad, unbroadcast } from './helpers';
+import { constantInts, ifNeeded, inputOf, outputGrad, outputOf, unbroadcast } from './helpers';
 import { GradientContext, GradientRule } from './types';
 
 const reshapeRule: GradientRule = (ctx) => [ifNeeded(ctx, 0, () => ctx.g.reshapeLike(outputGrad(ctx), inputOf(ctx, 0))), undefined];
@@ -35,7 +35,7 @@ const concatRule: GradientRule = (ctx) => {
 /** Gradients of the outputs that reached the loss, zeros for the others, concatenated back. */
 const splitRule: GradientRule = (ctx) => {
   const { g, node } = ctx;
-  const pieces = node.outputs.map((out, i) => ctx.dOutputs[i] ?? g.zerosLike(out));
+  const pieces = node.outputs.map((_, i) => ctx.dOutputs[i] ?? g.zerosLike(outputOf(ctx, i)));
   const dx = ifNeeded(ctx, 0, () => g.concat(pieces, intAttr(node, 'axis', 0)));
   return [dx, ...node.inputs.slice(1).map(() => undefined)];
 };

@@ -100,7 +100,7 @@ def main():
     with open(args.job, encoding="utf-8") as f:
         job = json.load(f)
     if args.model:
-        job["model"]["path"] = args.model
+        job["model"]["path"] = os.path.abspath(args.model)
     unknown = set(args.task or []) - {t["name"] for t in job["tasks"]}
     if unknown:
         raise SystemExit(f"--task {sorted(unknown)[0]}: not a task of this job ({', '.join(t['name'] for t in job['tasks'])})")

@@ -24,9 +24,10 @@ def write_checkpoint(run_dir, params, optimizer, state):
     shutil.rmtree(temp, ignore_errors=True)
     os.mkdir(temp)
     _write(os.path.join(temp, "adapter.safetensors"), encode_safetensors(params))
-    moments = {f"exp_avg/{n}": t for n, t in optimizer.exp_avg.items()}
-    moments.update({f"exp_avg_sq/{n}": t for n, t in optimizer.exp_avg_sq.items()})
-    _write(os.path.join(temp, "optimizer.safetensors"), encode_safetensors(moments, {"step": optimizer.step_count}))
+    if optimizer is not None:  # None under DeepSpeed, which saves its partitioned optimizer state itself
+        moments = {f"exp_avg/{n}": t for n, t in optimizer.exp_avg.items()}
+        moments.update({f"exp_avg_sq/{n}": t for n, t in optimizer.exp_avg_sq.items()})
+        _write(os.path.join(temp, "optimizer.safetensors"), encode_safetensors(moments, {"step": optimizer.step_count}))
     saved = dict(state, savedAt=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"))
     _write(os.path.join(temp, "state.json"), json.dumps(saved, indent=2) + "\n")
     shutil.rmtree(final, ignore_errors=True)
@@ -47,6 +48,8 @@ def latest_checkpoint(run_dir):
     with open(os.path.join(folder, "state.json"), encoding="utf-8") as f:
         state = json.load(f)
     params, _ = read_safetensors(os.path.join(folder, "adapter.safetensors"))
+    if not os.path.exists(os.path.join(folder, "optimizer.safetensors")):
+        return {"dir": folder, "state": state, "params": params, "optimizer": None}
     moments, metadata = read_safetensors(os.path.join(folder, "optimizer.safetensors"))
     optimizer = {
         "step": int(metadata.get("step", state["step"])),

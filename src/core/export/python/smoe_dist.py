@@ -16,10 +16,11 @@ class Distributed:
         if self.world > 1 and not tdist.is_initialized():
             tdist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
 
-    def reduce_step(self, params, sums):
+    def reduce_step(self, params, sums, grads=True):
+        """Sums the step's gradients (unless an engine such as DeepSpeed reduces them) and its statistics."""
         if self.world == 1:
             return sums
-        for p in params.values():
+        for p in params.values() if grads else ():
             tdist.all_reduce(p.grad)
         device = next(iter(params.values())).device
         scalars = torch.tensor([sums["loss"], float(sums["tokens"])] + sums["taskLoss"] + [float(x) for x in sums["taskTokens"]],
@@ -34,6 +35,18 @@ class Distributed:
                 tdist.all_reduce(selection)
             out["load"][name] = [gate, selection]
         return out
+
+    def share(self, value):
+        """Rank 0's value on every process."""
+        if self.world == 1:
+            return value
+        box = [value]
+        tdist.broadcast_object_list(box, src=0)
+        return box[0]
+
+    def barrier(self):
+        if self.world > 1:
+            tdist.barrier()
 
     def close(self):
         if self.world > 1 and tdist.is_initialized():

@@ -195,11 +195,11 @@ def transformers_available():
         return False
 
 
-def load_base_model(model_spec, engine="auto"):
-    """transformers for HF folders when installed (engine auto|transformers), else the built-in decoder."""
+def load_base_model(model_spec, engine="auto", dtype=torch.float32):
+    """transformers for HF folders when installed (engine auto|transformers), else the built-in decoder (float32)."""
     use_hf = engine == "transformers" or (engine == "auto" and model_spec["format"] == "hf" and transformers_available())
     if use_hf:
         from transformers import AutoModelForCausalLM
-        model = AutoModelForCausalLM.from_pretrained(model_spec["path"], torch_dtype=torch.float32)
+        model = AutoModelForCausalLM.from_pretrained(model_spec["path"], torch_dtype=dtype)
         return model, "transformers"
     return builtin_model(model_spec), "builtin"

@@ -58,3 +58,34 @@ def learning_rate_at(step, t):
     if t["schedule"] == "cosine":
         return peak * 0.5 * (1 + math.cos(math.pi * progress))
     raise ValueError(f"training.schedule: unknown schedule {t['schedule']!r} (use linear, cosine or constant)")
+
+
+class TorchSmoeAdamW(torch.optim.Optimizer):
+    """The same AdamW arithmetic as a torch.optim.Optimizer, for engines that own the parameters (DeepSpeed ZeRO
+    partitions and flattens them, so the update is elementwise on whatever tensors the param groups hold). The
+    learning rate is set on the groups before each step (smoe's schedule)."""
+
+    def __init__(self, params, betas, eps, weight_decay):
+        super().__init__(params, {"lr": 0.0, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr = group["lr"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, exp_avg=torch.zeros_like(p, dtype=torch.float32), exp_avg_sq=torch.zeros_like(p, dtype=torch.float32))
+                state["step"] += 1
+                t = state["step"]
+                g = p.grad.double()
+                m = (beta1 * state["exp_avg"].double() + (1 - beta1) * g).float()
+                v = (beta2 * state["exp_avg_sq"].double() + (1 - beta2) * g * g).float()
+                state["exp_avg"].copy_(m)
+                state["exp_avg_sq"].copy_(v)
+                denom = torch.sqrt(v.double()) / math.sqrt(1 - beta2 ** t) + group["eps"]
+                p.copy_((p.double() * (1 - lr * group["weight_decay"]) - lr / (1 - beta1 ** t) * m.double() / denom).to(p.dtype))
+        return None

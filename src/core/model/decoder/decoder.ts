@@ -1,5 +1,5 @@
 // The whole decoder: embedding -> layers -> final norm -> classifier (tied or not), with optional KV cache and padding mask.
-import { crossEntropy, dimOf, linear, positionsFromOffset, registerClassifierHead, rmsNorm, type CrossEntropyOptions, type CrossEntropyResult, type Graph, type Tensor } from '../../engine';
+import { crossEntropy, dimOf, linear, positionsFromOffset, registerClassifierHead, registerRecomputeSegment, rmsNorm, type CrossEntropyOptions, type CrossEntropyResult, type Graph, type Tensor } from '../../engine';
 import type { ModelConfig } from '../config';
 import { EMBEDDING, FINAL_NORM, LM_HEAD } from '../weights';
 import { decoderLayer, type ProjectionAdapter } from './layer';
@@ -15,6 +15,11 @@ export interface DecoderOptions {
   /** Per-layer cached keys/values [batch, numKvHeads, past, headDim]; positions continue after them. */
   past?: { key: Tensor; value: Tensor }[];
   adapt?: ProjectionAdapter;
+  /**
+   * Each layer is a recompute segment: the backward pass recomputes a layer's values from its input instead of keeping
+   * them from the forward pass (one layer's activations alive at a time; about one more forward pass of compute).
+   */
+  recompute?: boolean;
 }
 
 export interface DecoderResult {
@@ -38,7 +43,9 @@ export function buildDecoder(g: Graph, options: DecoderOptions): DecoderResult {
   const presentKeys: Tensor[] = [];
   const presentValues: Tensor[] = [];
   for (let layer = 0; layer < config.numLayers; layer++) {
+    const firstNode = g.nodes.length;
     const result = decoderLayer(g, h, { layer, config, weight, positions, past: options.past?.[layer], additiveMask, adapt: options.adapt });
+    if (options.recompute) registerRecomputeSegment(g, firstNode, result.hidden);
     h = result.hidden;
     presentKeys.push(result.presentKey);
     presentValues.push(result.presentValue);

@@ -52,15 +52,21 @@ export class KvCacheGenerator {
     return new KvCacheGenerator(session, model.config, options.extraFeeds ?? {});
   }
 
-  /** New token ids after `promptIds` (at least one id), stopping at a stop id (excluded) or after maxNewTokens. */
+  /**
+   * New token ids after `promptIds` (at least one id), stopping at a stop id (excluded), after maxNewTokens, or when
+   * the sequence fills the context window (past it, llama2.c's position tables have no row: a raw Gather failure).
+   */
   async generate(promptIds: readonly number[], options: GenerateOptions): Promise<number[]> {
     if (promptIds.length === 0) throw new Error('generation needs at least one prompt token (e.g. BOS)');
+    const window = this.config.maxPositions;
+    if (window > 0 && promptIds.length > window) throw new Error(`the prompt has ${promptIds.length} tokens, more than the model's context window of ${window}; shorten it`);
+    const maxNewTokens = window > 0 ? Math.min(options.maxNewTokens, window - promptIds.length) : options.maxNewTokens;
     const choose = tokenChooser(options);
     const stops = new Set(options.stopIds ?? stopIdsOf(this.config));
     let cache = this.emptyCache();
     let step = [...promptIds];
     const out: number[] = [];
-    while (out.length < options.maxNewTokens) {
+    while (out.length < maxNewTokens) {
       const result = await this.session.run({ ...this.extraFeeds, ...cache, input_ids: idsTensor(step) });
       const next = choose(result[LAST_LOGITS].data as Float32Array);
       if (stops.has(next)) break;

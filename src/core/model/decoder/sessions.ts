@@ -11,6 +11,7 @@ import { frozenWeights, isLoaded, type ModelWeights } from './weightSource';
 
 export async function sessionForModel(g: Graph, model: ModelWeights, options: EngineSessionOptions = {}): Promise<EngineSession> {
   if (isLoaded(model)) return EngineSession.fromGraph(g, options);
+  options.onLoadStage?.('mapping');
   scheduleUpcasts(g);
   removeOrphanedDecoderFolders();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${DECODER_PREFIX}${process.pid}-`));
