@@ -36,6 +36,8 @@ export async function runUiTier() {
     // SMOE_UI_ONLY=<part of a file name> runs the matching UI test files only (while iterating on one).
     const only = process.env.SMOE_UI_ONLY;
     const files = findFiles(path.join(repoRoot, 'test', 'ui'), ['.test.mjs']).filter((file) => !only || path.basename(file).includes(only));
+    // node --test with no files would run every test file it can find instead.
+    if (files.length === 0) throw new Error(`SMOE_UI_ONLY=${only} matches no file in test/ui (names are case-sensitive)`);
     return await runNodeTests(files, { env, tapFile: path.join(artifacts, 'results.tap') });
   } finally {
     await server?.stop();

@@ -13,8 +13,11 @@ import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
+             [--recompute on|off] [--layers N]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
-  --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.`;
+  --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
+  --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto").
+  --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
 
@@ -71,11 +74,20 @@ function row(job: Job, config: ModelConfig, r: ScaleChildResult | string, predic
   return `${what} ${(r.peakRssMiB / 1024).toFixed(2).padStart(8)} ${(predictedText + error).padStart(9)}  ${r.startupSeconds.toFixed(1).padStart(6)} s  ${speed.padStart(16)}  ${gflops.toFixed(1).padStart(6)} GFLOP/s = ${(100 * gflops / peak).toFixed(0)}% of MatMul peak`;
 }
 
+/** The first `layers` layers of a shape (same widths, vocabulary and head), in its own cache folder. */
+function cutShape(shape: ScaleShape, layers: number): ScaleShape {
+  if (!Number.isInteger(layers) || layers < 1) throw new Error(`--layers must be a whole number ≥ 1, got ${layers}`);
+  return { ...shape, name: `${shape.name}-${layers}l`, config: { ...shape.config, num_hidden_layers: layers } };
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) return void process.stdout.write(`${HELP}\n`);
   const cache = path.resolve(flag('cache') ?? path.join(repoRoot(), '..', 'cache', 'scale'));
   const threads = flag('threads') === undefined ? undefined : Number(flag('threads'));
-  const shapes = (flag('shapes') ?? '0.5b,1.5b,3b').split(',').map((s) => SHAPES[s] ?? (() => { throw new Error(`unknown shape ${s}; known: ${Object.keys(SHAPES).join(', ')}`); })());
+  const layers = flag('layers') === undefined ? undefined : Number(flag('layers'));
+  const shapes = (flag('shapes') ?? '0.5b,1.5b,3b').split(',')
+    .map((s) => SHAPES[s] ?? (() => { throw new Error(`unknown shape ${s}; known: ${Object.keys(SHAPES).join(', ')}`); })())
+    .map((shape) => (layers === undefined ? shape : cutShape(shape, layers)));
   const kinds = (flag('jobs') ?? 'probe,train').split(',');
   const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch }, TRAIN].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
   if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1 } });

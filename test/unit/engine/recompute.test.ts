@@ -37,6 +37,24 @@ function forwardValuesReadByBackward(g: Graph, forwardCount: number): Tensor[] {
   return [...read];
 }
 
+/**
+ * Copies that could run before the backward pass reaches their layer: nodes of a recomputed copy with no gradient
+ * node among their ancestors (onnxruntime runs a node as soon as its inputs exist, so an ungated copy is computed
+ * during the forward pass and its values stay alive: no memory saved).
+ */
+function ungatedCopies(g: Graph): string[] {
+  const waits = new Map<Node, boolean>();
+  const waitsForGradient = (node: Node): boolean => {
+    const known = waits.get(node);
+    if (known !== undefined) return known;
+    waits.set(node, false);
+    const result = node.name.includes('_grad') || node.inputs.some((t) => t?.producer !== undefined && waitsForGradient(t.producer));
+    waits.set(node, result);
+    return result;
+  };
+  return g.nodes.filter((n) => n.name.includes('_recompute') && !waitsForGradient(n)).map((n) => n.name);
+}
+
 async function probe(recompute: boolean, method: 'ghost' | 'direct'): Promise<Float64Array[]> {
   const runner = new ProbeRunner({ forward: decoderForward(CONFIG, float64Weights(MODEL), { recompute }), targets: TARGETS, methods: TARGETS.map(() => method), createSession: exactSession });
   try {
@@ -66,6 +84,8 @@ describe('per-layer recomputation', () => {
     // The cross-entropy nodes come after the decoder: count them as forward too (they read only the final hidden state).
     const readAfterDecoder = forwardValuesReadByBackward(g, forwardCount);
     assert.deepEqual(readAfterDecoder.map((t) => t.name), [], 'no forward value of a recomputed layer is read after the forward pass');
+    assert.ok(g.nodes.some((n) => n.name.includes('_recompute')), 'the backward pass has recomputed copies');
+    assert.deepEqual(ungatedCopies(g), [], 'every recomputed copy waits for a gradient');
   });
 
   it("training: identical loss and adapter gradients (float32, the training logits builder, router and balance loss included)", async () => {
@@ -79,6 +99,7 @@ describe('per-layer recomputation', () => {
       for (const recompute of [false, true]) {
         const { g, gradientNames } = buildTrainGraph(config, modules, logitsBuilderOf(MODEL), { recompute });
         assert.equal(recomputeSegmentsOf(g).length, recompute ? CONFIG.numLayers : 0);
+        if (recompute) assert.deepEqual(ungatedCopies(g), [], 'every recomputed copy of the training graph waits for a gradient');
         if (!feeds) {
           feeds = {
             input_ids: int64Tensor([2, 6], [1, 4, 7, 3, 9, 1, 5, 5, 2, 0, 8, 8]),

@@ -37,20 +37,21 @@ export function recomputer(
   const segmentOf = new Map<Node, RecomputeSegment>();
   for (const segment of list) for (const node of segment.nodes) segmentOf.set(node, segment);
   const copies = new Map<Tensor, Tensor>();
-  const gates = new Map<RecomputeSegment, Tensor | null>();
+  const gates = new Map<RecomputeSegment, Tensor>();
   const gated = new Map<string, Tensor>();
 
+  /** The segment's output gradient, once the backward pass has summed it (undefined before). */
   const gateOf = (segment: RecomputeSegment): Tensor | undefined => {
-    if (!gates.has(segment)) gates.set(segment, gradientOf(segment.output) ?? null);
-    return gates.get(segment) ?? undefined;
+    let gate = gates.get(segment);
+    if (!gate && (gate = gradientOf(segment.output))) gates.set(segment, gate);
+    return gate;
   };
 
   /** A value from outside the segment, as the copy reads it: activations wait for the segment's gradient. */
   const boundary = (segment: RecomputeSegment, t: Tensor): Tensor => {
     const mapped = outside(t);
     if (mapped !== t || t.isStatic || (t.kind !== 'computed' && t.kind !== 'input')) return mapped;
-    const gate = gateOf(segment);
-    if (!gate) return t;
+    const gate = gateOf(segment) as Tensor; // copyOf checked it
     const key = `${list.indexOf(segment)}:${t.name}`;
     let late = gated.get(key);
     if (!late) gated.set(key, (late = g.after(t, gate)));
@@ -61,8 +62,14 @@ export function recomputer(
     const producer = t.producer;
     const segment = producer ? segmentOf.get(producer) : undefined;
     if (!producer || !segment) return outside(t);
+    // The segment's output is the checkpoint: the next segment's copy reads it anyway, so it is never copied.
+    // (Rules outside the segment read it before the backward pass reaches the segment, e.g. the final norm's.)
+    if (t === segment.output) return t;
     const known = copies.get(t);
     if (known) return known;
+    // Asked for before the segment's output gradient exists (nothing in the decoder does this): a copy could not
+    // wait for that gradient and might run during the forward pass, so the forward value is read instead.
+    if (!gateOf(segment)) return outside(t);
     const inputs = producer.inputs.map((input) => {
       if (!input) return undefined;
       return input.producer && segmentOf.get(input.producer) === segment ? copyOf(input) : boundary(segment, input);

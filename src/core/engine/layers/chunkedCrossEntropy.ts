@@ -58,8 +58,11 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const flatTargets = g.reshape(g.where(scored, targets, 0), [-1]);
   const blocks: { lse: Tensor; weighted: Tensor }[] = [];
   for (let start = 0; start < head.vocabSize; start += options.chunkRows) {
-    // Each block waits for the previous one, so only one block's logits (and weight rows) exist at a time.
-    const input = blocks.length === 0 ? rows : g.after(rows, blocks[blocks.length - 1].lse);
+    // Each block waits for the whole previous one (its lse and its S_c), so only one block's logits and weight rows
+    // exist at a time. Waiting for lse alone let onnxruntime run every block's z_c first and the S_c products last,
+    // keeping every block's exp(z_c) and float32 weight rows alive together (a whole float32 copy of W).
+    const previous = blocks[blocks.length - 1];
+    const input = previous ? g.after(g.after(rows, previous.lse), previous.weighted) : rows;
     blocks.push(block(g, input, head.rows(start, Math.min(head.vocabSize, start + options.chunkRows))));
   }
   const blockLse = g.concat(blocks.map((b) => b.lse), 1);
