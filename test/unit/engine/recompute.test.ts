@@ -52,7 +52,16 @@ function ungatedCopies(g: Graph): string[] {
     waits.set(node, result);
     return result;
   };
-  return g.nodes.filter((n) => n.name.includes('_recompute') && !waitsForGradient(n)).map((n) => n.name);
+  // Copies that read only constants and parameters (static shapes, e.g. stacked expert matrices) hold no activation.
+  const data = new Map<Node, boolean>();
+  const readsData = (node: Node): boolean => {
+    const known = data.get(node);
+    if (known !== undefined) return known;
+    const result = node.inputs.some((t) => t !== undefined && ((t.kind === 'input' && !t.isStatic) || (t.producer !== undefined && readsData(t.producer))));
+    data.set(node, result);
+    return result;
+  };
+  return g.nodes.filter((n) => n.name.includes('_recompute') && readsData(n) && !waitsForGradient(n)).map((n) => n.name);
 }
 
 async function probe(recompute: boolean, method: 'ghost' | 'direct'): Promise<Float64Array[]> {
