@@ -1,6 +1,7 @@
 import { commands } from './commands/index';
 import { userMessage } from '../core/runFolder/userMessage';
 import { UsageError } from './terminal';
+import { runWithAllocatorSetting } from './allocatorReexec';
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(10)} ${entry.summary}`);
@@ -18,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`smoe: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const elsewhere = runWithAllocatorSetting(argv);
+  if (elsewhere) return elsewhere;
   const run = await entry.load();
   return run(rest);
 }

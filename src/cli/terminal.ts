@@ -71,11 +71,17 @@ export class TerminalReporter implements JobReporter {
  * An AbortController that fires on the first Ctrl-C or SIGTERM (a service manager's or `kill`'s stop): the job
  * stops at the next step boundary, writes its checkpoint and ends "cancelled". A second signal exits at once.
  */
+const REPEAT_MS = 300;
+
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
   let count = 0;
+  let first = 0;
   const stop = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice in a job process under the CLI's parent (from the terminal and forwarded).
+    if (count === 1 && Date.now() - first < REPEAT_MS) return;
     count += 1;
+    first = first || Date.now();
     if (count > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
     process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping at the next step boundary (again to quit now)…\n`);
     controller.abort();

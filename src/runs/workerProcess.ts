@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { JobRequest } from '../core/jobs/requests';
 import { isFromWorkerMessage, type FromWorkerMessage, type ToWorkerMessage } from '../protocol/worker';
 import { describeExit, settleRunFolder } from './runSettle';
+import { withAllocatorEnv } from '../core/engine/allocator';
 
 export type WorkerOutcome =
   | { status: 'succeeded'; runDir?: string; summary?: Record<string, unknown> }
@@ -56,7 +57,8 @@ export class WorkerProcess {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // In VS Code's extension host process.execPath is Electron: run it as plain Node (as language clients do).
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env },
+      // The C allocator returns onnxruntime's freed activations to the system (docs/memory.md): glibc reads it at start.
+      env: withAllocatorEnv({ ...process.env, ELECTRON_RUN_AS_NODE: '1', ...this.options.env }),
     });
     this.child = child;
     child.on('message', (raw: unknown) => this.receive(raw));

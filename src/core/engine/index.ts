@@ -27,6 +27,7 @@ export type { ClassifierHead } from './layers/chunkedCrossEntropy';
 export type { CrossEntropyOptions, CrossEntropyResult } from './layers/crossEntropy';
 
 export { scheduleUpcasts } from './upcasts';
+export { ALLOCATOR_ENV, allocatorEnvMissing, withAllocatorEnv } from './allocator';
 export { IR_VERSION, OPSET_VERSION } from './onnxSchema';
 export { saveModel, serializeModel } from './serialize';
 export type { SavedModel, SaveOptions, SerializedModel } from './serialize';

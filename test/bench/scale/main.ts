@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { withAllocatorEnv } from '../../../src/core/engine/allocator';
 import { parseHfConfig } from '../../../src/core/model/hfConfig';
 import type { ModelConfig } from '../../../src/core/model/config';
 import { matmulPeakGflops } from '../train';
@@ -13,10 +14,11 @@ import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
-             [--recompute on|off] [--layers N]
+             [--recompute on|off] [--layers N] [--allocator glibc]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
   --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
   --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto").
+  --allocator glibc runs the jobs without the allocator setting the worker and the CLI use (A/B).
   --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
@@ -57,7 +59,12 @@ function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpe
   };
   const command = predictedMiB > LOCK_ABOVE_MIB ? ['flock', '/tmp/smoe-heavy.lock', process.execPath, child] : [process.execPath, child];
   const result = spawnSync(command[0], command.slice(1), {
-    env: { ...process.env, SMOE_SCALE_SPEC: JSON.stringify(spec), NODE_PATH: path.join(repoRoot(), 'node_modules') }, encoding: 'utf8', maxBuffer: 1 << 26,
+    // Jobs run as the worker and the CLI run them: with the allocator setting (docs/memory.md), unless --allocator glibc.
+    env: {
+      ...(flag('allocator') === 'glibc' ? process.env : withAllocatorEnv(process.env)),
+      SMOE_SCALE_SPEC: JSON.stringify(spec), NODE_PATH: path.join(repoRoot(), 'node_modules'),
+    },
+    encoding: 'utf8', maxBuffer: 1 << 26,
   });
   if (result.status !== 0) return `failed (${result.signal ?? `exit ${result.status}`}): ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`;
   return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as ScaleChildResult;

@@ -49,6 +49,8 @@ test('a training run killed with SIGKILL resumes from its last checkpoint with n
   child.kill('SIGKILL');
   await new Promise((resolve) => child.on('exit', resolve));
   const dir = runDir() as string;
+  // The CLI runs the job in a child process (allocator setting), which follows its killed parent within moments.
+  await waitFor(() => readRunRecord(dir)?.status === 'failed', 5_000).catch(() => undefined);
   assert.equal(readRunRecord(dir)?.status, 'failed', 'a killed run reads as failed');
   const kept = listCheckpoints(dir).at(-1)!;
   assert.ok(kept.step >= 10 && kept.step < 400, `killed mid-training (last checkpoint step ${kept.step})`);
@@ -65,4 +67,31 @@ test('a training run killed with SIGKILL resumes from its last checkpoint with n
   readAdapterFiles(dir);
   const steps = readRunEvents(dir).filter((e) => e.event === 'metric' && e.type === 'train-step').map((e) => (e as { step: number }).step);
   assert.equal(steps.at(-1), kept.step + 10);
+});
+
+test('the CLI runs a training in a child process with the allocator setting; a stop signal to the CLI reaches it once', async () => {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-reexec-'));
+  const cli = bundleCli(temp);
+  const ws = writeTinyWorkspace({ training: { maxSteps: 400, microBatchSize: 4, learningRate: 0.01, warmupSteps: 3, checkpointEvery: 5, maxLength: 96, seed: 3 } });
+  const runsRoot = path.join(ws.dir, '.smoe', 'runs');
+  const env = childEnv(temp);
+  delete env.MALLOC_MMAP_THRESHOLD_;
+  const child = spawn(process.execPath, [cli, 'train', '--config', ws.experimentFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += String(d); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const runDir = () => (fs.existsSync(runsRoot) ? fs.readdirSync(runsRoot).map((id) => path.join(runsRoot, id))[0] : undefined);
+  await waitFor(() => { const dir = runDir(); return dir !== undefined && listCheckpoints(dir).length >= 1; }, 180_000).catch((e) => { throw new Error(`${e.message}: ${stderr}`); });
+  const dir = runDir() as string;
+  const owner = Number.parseInt(fs.readFileSync(path.join(dir, 'run.lock'), 'utf8'), 10);
+  assert.notEqual(owner, child.pid, 'the job runs in a process of its own');
+  if (process.platform === 'linux') {
+    const environ = fs.readFileSync(`/proc/${owner}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'the job process has the allocator setting');
+  }
+  child.kill('SIGTERM'); // to the CLI only: it forwards the stop to the job, which stops at its next step
+  const code = await exited;
+  assert.equal(readRunRecord(dir)?.status, 'cancelled', `stopped cleanly, not killed: ${stderr}`);
+  assert.match(stderr, /SIGTERM: stopping at the next step boundary/);
+  assert.equal(code, 130, 'the CLI exits with the job process\'s code (train: 130 when stopped)');
 });
