@@ -6,6 +6,9 @@ import type { ModelConfig } from '../model/config';
 
 export type MemoryJobKind = 'probe' | 'train' | 'evaluate';
 
+/** probe.recompute / training.recompute: `auto` is on when the estimate without it exceeds half of the machine's memory. */
+export type RecomputeSetting = 'auto' | boolean;
+
 export interface MemoryJob {
   kind: MemoryJobKind;
   /** Examples per graph run (probe batch size, training micro-batch). */
@@ -16,6 +19,8 @@ export interface MemoryJob {
   adapterParams?: number;
   /** Modules whose forward activations are kept for the backward pass: adapted modules (train) or probed ones. */
   targets?: number;
+  /** Per-layer recomputation: one layer's activations at a time plus each layer's input, instead of every layer's. */
+  recompute?: boolean;
 }
 
 export interface MemoryEstimate {
@@ -34,6 +39,8 @@ const VOCAB_CHUNK = 16384;
 const SAVED = { hidden: 10, attention: 6, mlp: 5, scores: 3 };
 /** Measured ratio of resident activation memory to the SAVED count, per job (bench:scale, Qwen2.5 0.5B/3B shapes). */
 const OVERHEAD: Record<MemoryJobKind, number> = { probe: 1.3, train: 2.0, evaluate: 1 };
+/** float32 values per token and hidden width kept per layer with recomputation (the layer's input, its gradient). */
+const CHECKPOINT_VALUES = 2;
 const F32 = 4;
 
 /** Bytes of float32 activations one token keeps per layer during a forward + backward pass. */
@@ -55,11 +62,14 @@ function largestUpcast(c: ModelConfig): number {
 export function estimatePeakMemory(config: ModelConfig, weightBytes: number, job: MemoryJob): MemoryEstimate {
   const tokens = job.batch * job.length;
   const backward = job.kind !== 'evaluate';
+  const layersKept = job.recompute ? 1 : config.numLayers;
+  // With recomputation each layer's input (one float32 hidden state per token) is the checkpoint kept for its copy.
+  const checkpoints = job.recompute ? F32 * tokens * config.numLayers * CHECKPOINT_VALUES * config.hiddenSize : 0;
   const activations = backward
-    ? OVERHEAD[job.kind] * tokens * config.numLayers * savedPerTokenLayer(config, job.length)
+    ? OVERHEAD[job.kind] * (tokens * layersKept * savedPerTokenLayer(config, job.length) + checkpoints)
     : F32 * tokens * (4 * config.hiddenSize + 2 * config.intermediateSize + config.numHeads * job.length);
-  // Measured: the LM head's working set is about one float32 copy of its weight, plus the blocks in flight.
-  const head = F32 * config.vocabSize * config.hiddenSize + F32 * 3 * tokens * Math.min(config.vocabSize, VOCAB_CHUNK) + 2 * largestUpcast(config);
+  // The LM head works on one block of vocabulary rows at a time: its logits, exp and softmax, and the float32 rows.
+  const head = F32 * 3 * tokens * Math.min(config.vocabSize, VOCAB_CHUNK) + 2 * largestUpcast(config);
   const adapterCopies = job.kind === 'train' ? 5 : 1;
   const adapters = F32 * adapterCopies * (job.adapterParams ?? 0);
   const parts = { runtime: RUNTIME_BYTES, weights: weightBytes, activations, head, adapters };
@@ -76,6 +86,15 @@ export function largestFittingRun(config: ModelConfig, weightBytes: number, job:
 
 export const GIB = 2 ** 30;
 
+/**
+ * `auto` recomputes when the estimate without it exceeds half of `limitBytes`: below that, keeping the activations
+ * costs memory the machine has and saves a forward pass per step.
+ */
+export function resolveRecompute(setting: RecomputeSetting | undefined, config: ModelConfig, weightBytes: number, job: MemoryJob, limitBytes: number): boolean {
+  if (typeof setting === 'boolean') return setting;
+  return estimatePeakMemory(config, weightBytes, { ...job, recompute: false }).peakBytes > limitBytes / 2;
+}
+
 /** "≈ 9.8 GiB peak · fits in 24 GiB" (or "· does not fit in 24 GiB"). */
 export function describeEstimate(estimate: MemoryEstimate, limitBytes: number): string {
   const fits = estimate.peakBytes <= limitBytes ? 'fits in' : 'does not fit in';
@@ -86,6 +105,8 @@ export function describeEstimate(estimate: MemoryEstimate, limitBytes: number): 
 export interface FitSettings {
   batch: string;
   length: string;
+  /** The job's recompute setting (probe.recompute, training.recompute), suggested when turning it on would fit. */
+  recompute?: string;
 }
 
 /**
@@ -97,6 +118,10 @@ export function memoryRefusal(config: ModelConfig, weightBytes: number, job: Mem
   if (estimate.peakBytes <= limitBytes) return undefined;
   const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
   const head = `this ${job.kind} needs ≈ ${gib(estimate.peakBytes)} at ${job.batch} × ${job.length} tokens (weights ${gib(weightBytes)}, activations ${gib(estimate.parts.activations)}); this machine has ${gib(limitBytes)}`;
+  if (!job.recompute && settings.recompute) {
+    const recomputed = estimatePeakMemory(config, weightBytes, { ...job, recompute: true }).peakBytes;
+    if (recomputed <= limitBytes) return `${head}. Set ${settings.recompute} true (≈ ${gib(recomputed)})`;
+  }
   const fit = largestFittingRun(config, weightBytes, job, limitBytes);
   if (!fit) return `${head}. Even 1 × 16 tokens does not fit: the model is too large for this machine`;
   const fitEstimate = estimatePeakMemory(config, weightBytes, { ...job, ...fit }).peakBytes;

@@ -1,4 +1,7 @@
 import type { AllocationStrategy, BudgetKind, ThresholdScope } from '../algo/types';
+import type { RecomputeSetting } from '../algo/memory';
+
+export type { RecomputeSetting };
 import type { AdapterSettings, AdapterStyle, ExpertMap } from '../model/adapters/config';
 
 export type { AdapterSettings, AdapterStyle, AllocationStrategy, BudgetKind, ExpertMap, ThresholdScope };
@@ -28,7 +31,10 @@ export interface ProbeSettings {
   clip: number | null;
   method: 'auto' | 'ghost' | 'direct';
   batchSize: number;
+  /** Per-layer recomputation; absent in files and runs made before the setting existed (= 'auto'). */
+  recompute?: RecomputeSetting;
 }
+
 
 export interface AllocationSettings {
   strategy: AllocationStrategy;
@@ -56,6 +62,8 @@ export interface TrainingSettings {
   checkpointEvery: number;
   /** Newest checkpoints kept (older ones are removed); absent in runs made before the setting existed. */
   keepCheckpoints?: number;
+  /** Per-layer recomputation; absent in runs made before the setting existed (= 'auto'). */
+  recompute?: RecomputeSetting;
 }
 
 export interface EvaluationSettings {

@@ -44,7 +44,7 @@ function probeInputPlanOf(loaded: LoadedExperiment): ProbeInputPlan {
 /** The experiment's model, tasks (their train files), target modules and probe settings as a probe plan. */
 export function probePlanOf(loaded: LoadedExperiment, engine: EngineSessionOptions): ProbeJobPlan {
   const { adapter, probe } = loaded.experiment;
-  return { ...probeInputPlanOf(loaded), modules: adapter.targetModules, clip: probe.clip, method: probe.method, batchSize: probe.batchSize, engine };
+  return { ...probeInputPlanOf(loaded), modules: adapter.targetModules, clip: probe.clip, method: probe.method, batchSize: probe.batchSize, recompute: probe.recompute, engine };
 }
 
 /** The plan's inputs through the shared loader (a seeded sample per task), validated before any work. */

@@ -15,7 +15,7 @@ export interface TrainRunConfig {
 }
 
 /** Settings a resume takes from the file: they change the optimiser's course, not which examples come next. */
-const SAFE: readonly (keyof TrainingSettings)[] = ['learningRate', 'maxSteps', 'warmupSteps', 'schedule', 'weightDecay', 'maxGradNorm', 'betas', 'eps', 'checkpointEvery', 'keepCheckpoints'];
+const SAFE: readonly (keyof TrainingSettings)[] = ['learningRate', 'maxSteps', 'warmupSteps', 'schedule', 'weightDecay', 'maxGradNorm', 'betas', 'eps', 'checkpointEvery', 'keepCheckpoints', 'recompute'];
 /** Settings that fix the example sequence or the encoded data: a resume keeps the run's. */
 const FIXED: readonly (keyof TrainingSettings)[] = ['microBatchSize', 'gradientAccumulation', 'maxLength', 'trainOnInputs', 'seed'];
 

@@ -1,6 +1,6 @@
 // The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
 import * as os from 'node:os';
-import { memoryRefusal } from '../algo/memory';
+import { memoryRefusal, resolveRecompute } from '../algo/memory';
 import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
 import type { BaseModel } from '../train/baseModel';
@@ -24,12 +24,17 @@ import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolde
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
 
 /** Stops before the run folder and the weights when the run outgrows a sliding window or the machine's memory. */
-function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSettings): void {
+/** Returns whether to recompute each layer (training.recompute, `auto` resolved by the memory estimate). */
+function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSettings): boolean {
   checkSlidingWindow(base.config, training.maxLength, 'training.maxLength');
-  if (base.weightBytes === undefined) return;
+  if (base.weightBytes === undefined) return training.recompute === true;
   const job = { kind: 'train' as const, batch: training.microBatchSize, length: training.maxLength, adapterParams: mapTrainableParams(base.config, adapter, adapter.experts) };
-  const refusal = memoryRefusal(base.config, base.weightBytes, job, os.totalmem(), { batch: 'training.microBatchSize', length: 'training.maxLength' });
+  const recompute = resolveRecompute(training.recompute, base.config, base.weightBytes, job, os.totalmem());
+  const refusal = memoryRefusal(base.config, base.weightBytes, { ...job, recompute }, os.totalmem(), {
+    batch: 'training.microBatchSize', length: 'training.maxLength', recompute: 'training.recompute',
+  });
   if (refusal) throw new Error(`${base.path}: ${refusal}`);
+  return recompute;
 }
 
 /** A new run folder, or the resumed one with this resume's overrides recorded. */
@@ -62,7 +67,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const training = { ...settings, maxLength: inputs.maxLength };
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
   const config: TrainRunConfig = { adapter, training: settings };
-  checkFits(base, adapter, training);
+  const recompute = checkFits(base, adapter, training);
   const run = openTrainRun(request, loaded, config, overrides);
   onRunDir(run.dir);
   return withRunFolder(run, ctx, ctx.signal, async (jobCtx) => {
@@ -73,11 +78,12 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
       run.save();
     }
     logInputProblems(inputs, jobCtx);
+    if (recompute) jobCtx.log('info', `recomputing each layer in the backward pass (training.recompute ${JSON.stringify(training.recompute ?? 'auto')})`);
     const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => e.encoded) }));
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({
       runDir: run.dir, ctx: jobCtx, settings: training, config: adapter, model: base.config, tasks, weights, padId: base.padId,
-      buildLogits: base.buildLogits, openSession: base.openSession, sessionOptions: { ...jobEngineOptions(request, loaded, jobCtx), ...load.hooks(jobCtx) }, resume: resumed?.checkpoint,
+      buildLogits: base.buildLogits, openSession: base.openSession, recompute, sessionOptions: { ...jobEngineOptions(request, loaded, jobCtx), ...load.hooks(jobCtx) }, resume: resumed?.checkpoint,
     });
     const summary = {
       steps: result.steps, finalLoss: result.finalLoss, trainableParams: result.trainableParams, totalExperts: totalExperts(adapter.experts),

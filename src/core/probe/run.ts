@@ -1,7 +1,7 @@
 // One probe from a plan and its loaded inputs to a sensitivity.json (DESIGN.md §3.2): probe every task, write
 // atomically (after each task too, marked partial), and hand back what the job records.
 import * as os from 'node:os';
-import { memoryRefusal } from '../algo/memory';
+import { memoryRefusal, resolveRecompute, type RecomputeSetting } from '../algo/memory';
 import * as path from 'node:path';
 import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
@@ -32,8 +32,8 @@ export interface ProbePlan {
   engine: EngineSessionOptions;
   /** Refuse to start when the predicted peak is larger (default: the machine's memory). */
   memoryLimitBytes?: number;
-  /** Recompute each layer in the backward pass instead of keeping its activations (probe.recompute, resolved). */
-  recompute?: boolean;
+  /** Recompute each layer in the backward pass instead of keeping its activations (probe.recompute; default auto). */
+  recompute?: RecomputeSetting;
 }
 
 export interface ProbeOutcome {
@@ -72,10 +72,10 @@ function metaOf(plan: ProbePlan, located: LocatedCheckpoint, totals: ProbeTotals
 }
 
 /** One runner for the whole job: the method assignment from the shapes of every batch of every task. */
-function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonly ProbeTarget[], tasks: readonly ProbeTaskInput[], batchSize: number): ProbeRunner {
+function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonly ProbeTarget[], tasks: readonly ProbeTaskInput[], batchSize: number, recompute: boolean): ProbeRunner {
   const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example)) })));
   return new ProbeRunner({
-    forward: decoderForward(located.config, (g) => frozenWeights(g, located), { recompute: plan.recompute }),
+    forward: decoderForward(located.config, (g) => frozenWeights(g, located), { recompute }),
     targets,
     methods: methodsFor(targets, plan.method, shapes),
     // 'basic' (no fusions): the same sensitivities bit for bit at the 0.5B shape, session creation 21 -> 9 s and a
@@ -85,15 +85,20 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
 }
 
 /** Stops before any weight is loaded when the sequences outgrow a sliding window or the predicted peak outgrows memory. */
-function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly ProbeTaskInput[], targets: number, batchSize: number): void {
+/** Returns whether to recompute each layer (probe.recompute, `auto` resolved by the memory estimate). */
+function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly ProbeTaskInput[], targets: number, batchSize: number): boolean {
   const length = Math.max(...tasks.flatMap((t) => t.examples.map((e) => paddedLength([e.example]))));
-  if (!Number.isFinite(length)) return;
+  if (!Number.isFinite(length)) return plan.recompute === true;
   checkSlidingWindow(located.config, length, 'probe.maxLength');
   const batch = Math.min(batchSize, Math.max(...tasks.map((t) => t.examples.length)));
-  const refusal = memoryRefusal(located.config, storedWeightBytes(located), { kind: 'probe', batch, length, targets }, plan.memoryLimitBytes ?? os.totalmem(), {
-    batch: 'probe.batchSize (--batch-size)', length: 'probe.maxLength (--max-length)',
+  const limit = plan.memoryLimitBytes ?? os.totalmem();
+  const job = { kind: 'probe' as const, batch, length, targets };
+  const recompute = resolveRecompute(plan.recompute, located.config, storedWeightBytes(located), job, limit);
+  const refusal = memoryRefusal(located.config, storedWeightBytes(located), { ...job, recompute }, limit, {
+    batch: 'probe.batchSize (--batch-size)', length: 'probe.maxLength (--max-length)', recompute: 'probe.recompute',
   });
   if (refusal) throw new Error(`${located.path}: ${refusal}`);
+  return recompute;
 }
 
 /** The checkpoint (headers only; weights stay in their files) and each task's sampled, encoded examples. */
@@ -109,8 +114,9 @@ export async function probeToFile(plan: ProbePlan, inputs: ProbeInputs, outFile:
   const { located, tasks } = inputs;
   const targets = targetsOf(located.config, plan.modules);
   const batchSize = plan.batchSize ?? DEFAULT_BATCH_SIZE;
-  checkFits(plan, located, tasks, targets.length, batchSize);
-  const runner = runnerFor(plan, located, targets, tasks, batchSize);
+  const recompute = checkFits(plan, located, tasks, targets.length, batchSize);
+  if (recompute) ctx.log('info', `recomputing each layer in the backward pass (probe.recompute ${JSON.stringify(plan.recompute ?? 'auto')})`);
+  const runner = runnerFor(plan, located, targets, tasks, batchSize, recompute);
   const tableOf = (totals: ProbeTotals): SensitivityTable => ({
     tasks: totals.tasks,
     meta: metaOf(plan, located, totals, { seconds: seconds(), device: runner.device, methods: methodCounts(runner.methods) }),

@@ -1,7 +1,7 @@
 // The memory estimate: monotone in the settings, refusals name the settings and a run that fits.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { describeEstimate, estimatePeakMemory, GIB, largestFittingRun, memoryRefusal } from '../../../src/core/algo/memory';
+import { describeEstimate, estimatePeakMemory, GIB, largestFittingRun, memoryRefusal, resolveRecompute } from '../../../src/core/algo/memory';
 import { checkSlidingWindow, type ModelConfig } from '../../../src/core/model/config';
 import { parseHfConfig } from '../../../src/core/model/hfConfig';
 
@@ -29,6 +29,21 @@ test('a run that fits is not refused; one that does not names the settings and t
   assert.match(message, new RegExp(`needs ≈ [0-9.]+ GiB at 64 × 512 tokens .*this machine has 8\\.0 GiB\\. Set probe\\.batchSize ${fit.batch} \\(≈`));
   assert.ok(estimatePeakMemory(QWEN_05B, BF16_BYTES, { ...job, ...fit }).peakBytes <= 8 * GIB);
   assert.ok(estimatePeakMemory(QWEN_05B, BF16_BYTES, { ...job, batch: fit.batch + 1 }).peakBytes > 8 * GIB);
+});
+
+test('recomputation: fewer activations; auto turns it on past half the machine; a refusal suggests it when it would fit', () => {
+  const job = { kind: 'train' as const, batch: 8, length: 512 };
+  const kept = estimatePeakMemory(QWEN_05B, BF16_BYTES, job);
+  const recomputed = estimatePeakMemory(QWEN_05B, BF16_BYTES, { ...job, recompute: true });
+  assert.ok(recomputed.parts.activations < kept.parts.activations / 4, 'one layer at a time plus the checkpoints');
+  assert.equal(recomputed.parts.weights, kept.parts.weights);
+  assert.equal(resolveRecompute('auto', QWEN_05B, BF16_BYTES, job, 4 * kept.peakBytes), false);
+  assert.equal(resolveRecompute('auto', QWEN_05B, BF16_BYTES, job, 1.5 * kept.peakBytes), true);
+  assert.equal(resolveRecompute(false, QWEN_05B, BF16_BYTES, job, kept.peakBytes), false);
+  const limit = (kept.peakBytes + recomputed.peakBytes) / 2;
+  const settings = { batch: 'training.microBatchSize', length: 'training.maxLength', recompute: 'training.recompute' };
+  assert.match(memoryRefusal(QWEN_05B, BF16_BYTES, job, limit, settings) ?? '', /Set training\.recompute true \(≈ [0-9.]+ GiB\)$/);
+  assert.equal(memoryRefusal(QWEN_05B, BF16_BYTES, { ...job, recompute: true }, limit, settings), undefined);
 });
 
 test('a model larger than the machine is refused with the numbers', () => {

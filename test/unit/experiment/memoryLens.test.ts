@@ -19,8 +19,8 @@ test('the probe line follows probe.batchSize (capped by samplesPerTask) and prob
 test('the training line grows with training.microBatchSize and says when it does not fit', () => {
   const small = memoryLensTitle({ training: { microBatchSize: 1, maxLength: 128 } }, model, 'train', 24 * GIB) ?? '';
   const large = memoryLensTitle({ training: { microBatchSize: 64, maxLength: 2048 } }, model, 'train', 24 * GIB) ?? '';
-  assert.match(small, /fits in 24 GiB$/);
-  assert.match(large, /does not fit in 24 GiB$/);
+  assert.match(small, /· fits in 24 GiB$/);
+  assert.match(large, /does not fit in 24 GiB · layers recomputed$/);
   assert.ok(Number(/≈ ([\d.]+)/.exec(large)?.[1]) > Number(/≈ ([\d.]+)/.exec(small)?.[1]));
 });
 
@@ -47,4 +47,18 @@ test('the dashboard gets every job\'s estimate, nothing while the model cannot b
   assert.equal(memory?.jobs[0].peakBytes, experimentEstimate(raw, model, 'probe')?.peakBytes);
   assert.equal(memory?.limitBytes, 24 * GIB);
   assert.equal(experimentMemory(raw, { status: 'unreadable', detail: 'bad header' }, 24 * GIB), undefined);
+});
+
+test('training.recompute: auto recomputes once the estimate without it passes half the machine, false never, true always', () => {
+  const at = (training: Record<string, unknown>, limit = 24 * GIB) => experimentEstimate({ training: { maxLength: 256, ...training } }, model, 'train', limit);
+  const small = at({ microBatchSize: 1 });
+  assert.equal(small?.recompute, false, 'a small job keeps its activations');
+  const large = at({ microBatchSize: 16 });
+  const kept = at({ microBatchSize: 16, recompute: false });
+  assert.ok(kept && kept.peakBytes > 12 * GIB, `the large job needs ${(kept?.peakBytes ?? 0) / GIB} GiB without recomputation`);
+  assert.equal(large?.recompute, true);
+  assert.ok(large && large.peakBytes < kept.peakBytes / 2, 'recomputation saves most of the activation memory');
+  assert.equal(at({ microBatchSize: 1, recompute: true })?.recompute, true);
+  assert.match(memoryLensTitle({ training: { microBatchSize: 16, maxLength: 256 } }, model, 'train', 24 * GIB) ?? '', /· layers recomputed$/);
+  assert.doesNotMatch(memoryLensTitle({ probe: { recompute: false, batchSize: 64, samplesPerTask: 64, maxLength: 2048 } }, model, 'probe', 24 * GIB) ?? '', /recomputed/);
 });
