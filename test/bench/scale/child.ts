@@ -27,6 +27,8 @@ export interface ScaleChildSpec {
   threads?: number;
   /** onnxruntime's CPU arena (default: as the jobs open sessions, i.e. off for checkpoint files). */
   arena?: boolean;
+  /** Graph optimization level (default: as the jobs open them: 'basic' for the probe, 'all' for training). */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Per-layer recomputation (default: the job's default). */
   recompute?: boolean;
 }
@@ -54,12 +56,17 @@ function context(onMetric: (e: MetricEvent) => void): JobContext {
   };
 }
 
+/** Only a level that was asked for: an undefined one would replace the probe's own 'basic'. */
+function optimizationOf(spec: ScaleChildSpec): { graphOptimizationLevel?: ScaleChildSpec['optimization'] } {
+  return spec.optimization ? { graphOptimizationLevel: spec.optimization } : {};
+}
+
 async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const batches: { at: number; seconds: number }[] = [];
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-')), 'sensitivity.json');
   await probeWithInputs({
     model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch, seed: 1,
-    maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, recompute: spec.recompute, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena },
+    maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, recompute: spec.recompute, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...optimizationOf(spec) },
   }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   // The first batch also builds the session: its compute time is taken as the later batches'.
@@ -80,7 +87,7 @@ async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
     settings: { maxSteps: spec.steps, microBatchSize: spec.batch, gradientAccumulation: 1, learningRate: 1e-4, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8, warmupSteps: 0, schedule: 'constant', maxGradNorm: 1, maxLength: spec.length, trainOnInputs: false, seed: 1, checkpointEvery: 1_000_000 },
     config: loraMoeConfig({ style: 'shared-a', rank: 8, alpha: 16, dropout: 0.05, targetModules: [...ATTENTION], topK: 2, balanceLossCoef: 0 }, experts),
     model: located.config, tasks, weights: tasks.map(() => 1), padId: 0,
-    recompute: spec.recompute, buildLogits: logitsBuilderOf(located), openSession: (g, o) => sessionForModel(g, located, o), sessionOptions: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...new LoadProgress(1).hooks(ctx) },
+    recompute: spec.recompute, buildLogits: logitsBuilderOf(located), openSession: (g, o) => sessionForModel(g, located, o), sessionOptions: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...optimizationOf(spec), ...new LoadProgress(1).hooks(ctx) },
   });
   fs.rmSync(runDir, { recursive: true, force: true });
   const timed = steps.slice(1).map((s) => s.seconds);

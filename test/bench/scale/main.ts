@@ -14,11 +14,12 @@ import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
-             [--recompute on|off] [--layers N] [--allocator glibc]
+             [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
   --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
-  --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto").
+  --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto"; "rc" marks it).
   --allocator glibc runs the jobs without the allocator setting the worker and the CLI use (A/B).
+  --optimization LEVEL opens the sessions at another graph optimization level than the jobs do (probe 'basic', training 'all').
   --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
@@ -53,10 +54,8 @@ function forwardBackwardFlops(c: ModelConfig, batch: number, seq: number): numbe
 const LOCK_ABOVE_MIB = 4096;
 
 function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpec['tasks'], predictedMiB: number, threads?: number): ScaleChildResult | string {
-  const recompute = flag('recompute');
-  const spec: ScaleChildSpec = {
-    ...job.spec, modelDir, tasks, threads, ...(process.argv.includes('--arena') ? { arena: true } : {}), ...(recompute ? { recompute: recompute === 'on' } : {}),
-  };
+  const optimization = flag('optimization') as ScaleChildSpec['optimization'];
+  const spec: ScaleChildSpec = { ...job.spec, modelDir, tasks, threads, ...(process.argv.includes('--arena') ? { arena: true } : {}), ...(optimization ? { optimization } : {}) };
   const command = predictedMiB > LOCK_ABOVE_MIB ? ['flock', '/tmp/smoe-heavy.lock', process.execPath, child] : [process.execPath, child];
   const result = spawnSync(command[0], command.slice(1), {
     // Jobs run as the worker and the CLI run them: with the allocator setting (docs/memory.md), unless --allocator glibc.
@@ -71,7 +70,7 @@ function measure(child: string, job: Job, modelDir: string, tasks: ScaleChildSpe
 }
 
 function row(job: Job, config: ModelConfig, r: ScaleChildResult | string, predicted: number | undefined, peak: number): string {
-  const what = `${job.shape.name} ${job.spec.kind} ${job.spec.batch}x${job.spec.length}`.padEnd(30);
+  const what = `${job.shape.name} ${job.spec.kind} ${job.spec.batch}x${job.spec.length}${job.spec.recompute ? ' rc' : ''}`.padEnd(33);
   const predictedText = predicted === undefined ? '—' : (predicted / 1024).toFixed(2);
   if (typeof r === 'string') return `${what} ${'—'.padStart(8)} ${predictedText.padStart(9)}  ${r}`;
   const flops = forwardBackwardFlops(config, job.spec.batch, job.spec.length) / (job.spec.kind === 'probe' ? job.spec.batch : 1);
@@ -102,14 +101,15 @@ async function main(): Promise<void> {
   const peak = await matmulPeakGflops();
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
   log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; checkpoints in ${cache}; MatMul peak ${peak.toFixed(1)} GFLOP/s`);
-  const lines = [`${'model job batch x length'.padEnd(30)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`];
+  const lines = [`${'model job batch x length (rc: recompute)'.padEnd(33)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`];
   for (const job of jobs) {
     const modelDir = ensureCheckpoint(cache, job.shape, log);
     const config = parseHfConfig(job.shape.config, path.join(modelDir, 'config.json'));
     const tasks = ensureTasks(cache, config.vocabSize, job.spec.kind === 'probe' ? job.spec.batch : 4, job.spec.length);
-    const predicted = predictPeak(modelDir, job.spec);
-    const r = measure(child, job, modelDir, tasks, predicted, threads);
-    lines.push(row(job, config, r, predicted, peak));
+    const recomputeFlag = flag('recompute');
+    const { mib: predicted, recompute } = predictPeak(modelDir, { ...job.spec, ...(recomputeFlag ? { recompute: recomputeFlag === 'on' } : {}) });
+    const r = measure(child, { ...job, spec: { ...job.spec, recompute } }, modelDir, tasks, predicted, threads);
+    lines.push(row({ ...job, spec: { ...job.spec, recompute } }, config, r, predicted, peak));
     log(lines[lines.length - 1]);
     if (typeof r !== 'string') log(`  loading (s since start): ${r.load.map(([m, s]) => `${m} @${s}`).join(', ')}`);
   }
