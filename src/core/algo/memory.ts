@@ -28,8 +28,8 @@ export interface MemoryEstimate {
   parts: { runtime: number; weights: number; activations: number; head: number; adapters: number };
 }
 
-/** Node, onnxruntime and the session's own buffers, measured with a tiny model. */
-const RUNTIME_BYTES = 320 * 2 ** 20;
+/** Node, onnxruntime and the session's own buffers (fitted with the factors below, bench:scale 2026-12-06). */
+const RUNTIME_BYTES = 200 * 2 ** 20;
 /** Vocabulary rows per block of the LM head (engine DEFAULT_VOCAB_CHUNK). */
 const VOCAB_CHUNK = 16384;
 /**
@@ -37,8 +37,11 @@ const VOCAB_CHUNK = 16384;
  * (fitted to bench:scale's measured peaks; see docs/memory.md).
  */
 const SAVED = { hidden: 10, attention: 6, mlp: 5, scores: 3 };
-/** Measured ratio of resident activation memory to the SAVED count, per job (bench:scale, Qwen2.5 0.5B/3B shapes). */
-const OVERHEAD: Record<MemoryJobKind, number> = { probe: 1.3, train: 2.0, evaluate: 1 };
+/**
+ * Measured ratio of resident activation memory to the SAVED count, per job (bench:scale at the Qwen2.5 0.5B shape
+ * with and without recomputation, jobs under the fixed glibc mmap threshold; checked on 1.5B, 3B and 7B: docs/memory.md).
+ */
+const OVERHEAD: Record<MemoryJobKind, number> = { probe: 0.75, train: 0.8, evaluate: 1 };
 /** float32 values per token and hidden width kept per layer with recomputation (the layer's input, its gradient). */
 const CHECKPOINT_VALUES = 2;
 const F32 = 4;
