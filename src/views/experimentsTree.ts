@@ -7,10 +7,10 @@ import { progressText } from '../runs/progressState';
 import type { RunStore } from '../runs/runStore';
 import { runFigures } from '../runs/runFigures';
 import { listArtifacts, primaryFileOf, type RunEntry } from '../runs/runListing';
-import { memberRuns } from '../runs/sweepListing';
+import { memberRuns, sweepEntries } from '../runs/sweepListing';
 import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, ProgressNode, RunNode } from './nodes';
-import { collectRunItem, type RunItemView } from './runItem';
+import { collectRunItem, runRowExpanded, runRowId, type RunItemView } from './runItem';
 import { hasSweep, sweepMemberItem, sweepMembers } from './sweepItems';
 import { RefreshBatch, Throttle } from './throttle';
 
@@ -118,7 +118,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       const children = this.childrenOf(file);
       if (this.childKey(children) !== shown) return this.refreshAll();
       for (const child of children) {
-        if (child.type === 'run' && this.shownRows.get(child) !== JSON.stringify(this.runView(child))) rows.push(child);
+        if (child.type === 'run' && this.shownRows.get(child) !== this.rowLook(child)) rows.push(child);
       }
     }
     for (const row of rows) this.batch.request(row);
@@ -169,21 +169,31 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   /**
    * The ids VS Code knows an experiment's children by, in order. A run row has its own id while a job runs it (open,
-   * with the progress row under it) and another once it ended (closed), so both changes refresh the experiment.
+   * with the progress row under it) and another once it ended (closed), so both changes refresh the experiment; a
+   * sweep's row keeps its id (runRowId), and the end of its job refreshes the row alone (rowLook).
    */
   private childKey(children: readonly (JobNode | RunNode)[]): string {
     return children.map((c) => (c.type === 'job' ? c.job.id : this.runId(c))).join('\n');
   }
 
   private runId(node: RunNode): string {
-    return this.liveJob(node) ? `${node.entry.dir}#live` : node.entry.dir;
+    return runRowId(node.entry.dir, node.entry.record.kind, this.liveJob(node) !== undefined);
+  }
+
+  /**
+   * What a re-read compares: the row's look, whether a job is on it (its end takes the progress row away) and, for a
+   * sweep, its members' statuses (the rows under it).
+   */
+  private rowLook(node: RunNode): string {
+    const members = node.entry.record.kind === 'sweep' ? sweepEntries(node.entry.dir).map((e) => e.status) : [];
+    return JSON.stringify([this.runView(node), this.liveJob(node) !== undefined, members]);
   }
 
   private runItem(node: RunNode): vscode.TreeItem {
     const view = this.runView(node);
-    this.shownRows.set(node, JSON.stringify(view));
-    const live = this.liveJob(node) !== undefined;
-    const item = runTreeItem(view, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, this.runId(node));
+    this.shownRows.set(node, this.rowLook(node));
+    const expanded = runRowExpanded(node.entry.record.kind, node.entry.record.status, this.liveJob(node) !== undefined);
+    const item = runTreeItem(view, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, this.runId(node));
     item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(primaryFileOf(node.entry.dir, node.entry.record.kind))] };
     return item;
   }

@@ -87,3 +87,17 @@ export function collectRunItem(run: RunItemInput): RunItemView {
   const contextValue = run.status === 'queued' ? 'smoe.job.queued' : `smoe.run.${run.status}.${run.kind}`;
   return { label: run.label ?? run.kind, description, tooltip, icon, color, contextValue };
 }
+
+/**
+ * The tree id of a run row. A run's row has one id while a job runs it (expanded, the progress row under it) and
+ * another once it ended (collapsed): VS Code takes a new id for a new row. A sweep's row keeps its one id: its member
+ * runs sit under it, and a new id would collapse it, hiding them, the moment the sweep ends.
+ */
+export function runRowId(dir: string, kind: string, live: boolean): string {
+  return live && kind !== 'sweep' ? `${dir}#live` : dir;
+}
+
+/** A row shown expanded when first shown: a run a job is on, or a sweep still running (its members are its content). */
+export function runRowExpanded(kind: string, status: ItemStatus, live: boolean): boolean {
+  return live || (kind === 'sweep' && status === 'running');
+}

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { contentSecurityPolicy, dashboardHtml } from '../../../src/panel/html';
 import { isDashboardWebviewState, isFromWebviewMessage, isToWebviewMessage } from '../../../src/protocol/webview';
 import { estimateEta, formatDuration, ProgressTracker, progressText } from '../../../src/runs/progressState';
-import { collectRunItem, keyFigureText } from '../../../src/views/runItem';
+import { collectRunItem, keyFigureText, runRowId } from '../../../src/views/runItem';
 
 describe('collectRunItem', () => {
   it('shows kind, key figure and started time, with a status icon and a context value for the menus', () => {
@@ -86,5 +86,15 @@ describe('dashboard page', () => {
     assert.match(html, /<script nonce="abc" src="https:\/\/x\/webview.js"><\/script>/);
     assert.match(html, /<title>Dashboard: &#60;a&#62;<\/title>/);
     assert.doesNotMatch(html, /<script>(?!<)/);
+  });
+});
+
+describe('runRowId', () => {
+  it('a training run row changes id when its job ends (the progress row under it goes with the old row)', () => {
+    assert.notEqual(runRowId('/w/.smoe/runs/1-train', 'train', true), runRowId('/w/.smoe/runs/1-train', 'train', false));
+  });
+
+  it('a sweep row keeps its id when its job ends: a new id is a new, collapsed row, and the member runs under it vanish', () => {
+    assert.equal(runRowId('/w/.smoe/runs/1-sweep', 'sweep', true), runRowId('/w/.smoe/runs/1-sweep', 'sweep', false));
   });
 });
