@@ -16,7 +16,7 @@ import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { DashboardSelection } from '../runs/services';
 import type { ComparisonSource } from './collect/comparison';
 import type { DashboardPlan, DashboardRun, DashboardSources } from './collect/snapshot';
-import { sweepSourcesOf } from './sweepSources';
+import { runSourceOf, sweepSourcesOf } from './comparisonSources';
 
 export interface SourceDeps {
   model: WorkspaceModel;
@@ -54,10 +54,14 @@ function dashboardRun(store: RunStore, entry: RunEntry, experiment: unknown): Da
   return { entry, events, evalReport, figures: runFigures(entry, events, experiment) };
 }
 
-/** Sweeps of every experiment file in the workspace: the comparison spans files. */
+/** Sweeps and evaluated runs of every experiment file in the workspace (and the extra run roots): the comparison spans files. */
 async function comparisonSources(store: RunStore): Promise<ComparisonSource[]> {
   const files = await store.experiments();
-  return files.flatMap((file) => sweepSourcesOf(store.runsOf(file), vscode.workspace.asRelativePath(file)));
+  return files.flatMap((file) => {
+    const runs = store.runsOf(file);
+    const label = vscode.workspace.asRelativePath(file);
+    return [...sweepSourcesOf(runs, label), ...runSourceOf(runs, file, label, store.experimentValue(file))];
+  });
 }
 
 export async function gatherSources(deps: SourceDeps, file: string, selection: DashboardSelection, controls: WhatIfChoice | undefined): Promise<DashboardSources> {

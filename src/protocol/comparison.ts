@@ -1,7 +1,7 @@
 /**
- * The comparison section's part of the dashboard contract: sweeps' configurations side by side (mean ± 95% CI
- * across seeds, paired differences against a chosen baseline, the Pareto front of accuracy against trainable
- * parameters). Types and plain functions only: imported by the extension and the webview.
+ * The comparison section's part of the dashboard contract: the configurations of sweeps and of evaluated runs outside
+ * sweeps side by side (mean ± 95% CI across seeds, paired differences against a chosen baseline, the Pareto front of
+ * accuracy against trainable parameters). Types and plain functions only: imported by the extension and the webview.
  */
 
 /** A mean across seeds with its 95% t-interval (null bounds with a single seed). */
@@ -29,7 +29,7 @@ export const COMPARISON_PARAMS = ['experiment', 'sweep', 'strategy', 'budget', '
 export type ComparisonParam = (typeof COMPARISON_PARAMS)[number];
 
 export interface ComparisonRowView {
-  /** `<sweep run id>/<configuration key>`: unique across sweeps. */
+  /** `<sweep run id or experiment>/<configuration key>`: unique across sources. */
   id: string;
   configuration: string;
   params: Record<ComparisonParam, string>;
@@ -55,6 +55,8 @@ export interface ComparisonView {
   /** Why some rows have no difference (no common seeds or other test examples). */
   baselineNote?: string;
   sweeps: number;
+  /** Experiment files whose evaluated runs outside sweeps give rows. */
+  experimentsWithRuns: number;
 }
 
 /** The sort, filter and baseline the user left the comparison in: kept in the webview state across reloads. */

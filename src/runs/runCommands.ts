@@ -24,7 +24,8 @@ export async function compareRuns(services: RunServices, arg: unknown): Promise<
   if (!ids) {
     const runs = services.store.runsOf(file).filter((r) => r.record.kind === 'train' || r.record.kind === 'evaluate');
     if (runs.length < 2) {
-      void vscode.window.showInformationMessage(`LoRA-SMoE: ${path.basename(file)} has ${runs.length} training/evaluation run(s); comparing needs two. Train or evaluate first.`);
+      // Nothing of this file to overlay; the comparison table still spans every experiment file's sweeps and runs.
+      await services.dashboards.open(file, { section: 'comparison' });
       return;
     }
     const picked = await vscode.window.showQuickPick(
@@ -34,7 +35,9 @@ export async function compareRuns(services: RunServices, arg: unknown): Promise<
     if (!picked || picked.length === 0) return;
     ids = picked.map((p) => p.id);
   }
-  await services.dashboards.open(file, { compare: ids });
+  // The picked runs' loss curves overlay in the training section; the comparison table (configurations across files,
+  // mean ± CI over seeds) is scrolled to.
+  await services.dashboards.open(file, { compare: ids, section: 'comparison' });
 }
 
 const hasAdapter = (run: RunEntry) => fs.existsSync(path.join(run.dir, 'adapter_config.json'));

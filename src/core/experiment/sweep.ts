@@ -13,6 +13,9 @@ export interface SweepRunSpec {
   seed: number;
 }
 
+/** What defines a configuration besides the training seed: runs with the same one differ only by seed. */
+export type ConfigurationSpec = Omit<SweepRunSpec, 'id' | 'seed'>;
+
 /** A problem found before anything runs, naming the field of the experiment file. */
 export interface SweepProblem {
   path: string;
@@ -24,13 +27,20 @@ function budgetLabel(budget: Budget): string {
 }
 
 /** The configuration part of a run (everything but the seed): runs with the same key differ only by seed. */
-export function configurationKey(spec: Pick<SweepRunSpec, 'strategy' | 'budget' | 'percentile'>): string {
+export function configurationKey(spec: ConfigurationSpec): string {
   return [spec.strategy, ...(spec.percentile === undefined ? [] : [`p${spec.percentile}`]), budgetLabel(spec.budget)].join('-');
 }
 
-function fileBudget(experiment: Experiment): Budget {
+/** The experiment file's own budget, as a sweep budget. */
+export function fileBudget(experiment: Experiment): Budget {
   const { kind, value } = experiment.budget;
   return kind === 'none' || value === undefined ? { kind: 'none' } : { kind, value };
+}
+
+/** The configuration the file itself describes (its allocation strategy, budget and, for the vote, percentile). */
+export function configurationOf(experiment: Experiment): ConfigurationSpec {
+  const { strategy, percentile } = experiment.allocation;
+  return { strategy, budget: fileBudget(experiment), ...(strategy === 'vote' ? { percentile } : {}) };
 }
 
 /**

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LoraMoeConfig } from '../model/adapters/config';
+import type { ConfigurationSpec } from '../experiment/sweep';
 import type { TrainingSettings } from '../experiment/types';
 import { resumePoint, type Checkpoint } from '../train/checkpoint';
 import { RUN_FILE } from '../runFolder/runFolder';
@@ -12,6 +13,8 @@ import { checkRunLock } from '../runFolder/runLock';
 export interface TrainRunConfig {
   adapter: LoraMoeConfig;
   training: TrainingSettings;
+  /** The configuration the expert map came from (strategy, budget, percentile), for comparisons across runs. */
+  allocation?: ConfigurationSpec;
 }
 
 /** Settings a resume takes from the file: they change the optimiser's course, not which examples come next. */
@@ -64,5 +67,6 @@ export function planResume(runDir: string, fileTraining: TrainingSettings, from?
   const training = mergeTraining(record.config.training, fileTraining, notes, new Set(Object.keys(record.overrides ?? {})));
   const point = resumePoint(runDir, from);
   for (const bad of point.unreadable) notes.push({ level: 'warn', message: `checkpoint ${path.basename(bad.dir)} is unreadable (${bad.reason}); falling back to the one before it` });
-  return { config: { adapter: record.config.adapter, training }, checkpoint: point.checkpoint, notes };
+  const { adapter, allocation } = record.config;
+  return { config: { adapter, training, ...(allocation ? { allocation } : {}) }, checkpoint: point.checkpoint, notes };
 }

@@ -5,6 +5,7 @@ import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
 import type { BaseModel } from '../train/baseModel';
 import { loadExperiment, type LoadedExperiment } from '../experiment/load';
+import { configurationOf } from '../experiment/sweep';
 import type { TrainingSettings } from '../experiment/types';
 import { loraMoeConfig, type LoraMoeConfig } from '../model/adapters/config';
 import { baseModelOf } from './baseModel';
@@ -66,7 +67,7 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
   const base = baseModelOf(inputs);
   const training = { ...settings, maxLength: inputs.maxLength };
   const adapter = resumed?.config.adapter ?? loraMoeConfig(loaded.experiment.adapter, expertMapOf(loaded, base.config, (m) => ctx.log('warn', m)), base.path);
-  const config: TrainRunConfig = { adapter, training: settings };
+  const config: TrainRunConfig = { adapter, training: settings, allocation: resumed ? resumed.config.allocation : configurationOf(loaded.experiment) };
   const recompute = checkFits(base, adapter, training);
   const run = openTrainRun(request, loaded, config, overrides);
   onRunDir(run.dir);

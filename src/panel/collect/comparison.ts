@@ -1,16 +1,22 @@
-// The comparison section, folded from sweeps' results: one row per configuration of each sweep, only the parameters
-// that differ, paired differences against the chosen baseline, the Pareto front, and the CSV of what is shown. Pure.
-import type { ConfigurationResult, SweepResults } from '../../core/jobs/sweepSummary';
+// The comparison section, folded from sweeps' results and from each experiment's evaluated runs outside sweeps: one row
+// per configuration of each source, only the parameters that differ, paired differences against the chosen baseline,
+// the Pareto front, and the CSV of what is shown. Pure.
+import type { ConfigurationResult, ConfigurationResults } from '../../core/jobs/sweepSummary';
 import { compareSeeded, formatMeanInterval, verdictOf, type MeanInterval, type PairedDifference } from '../../core/stats';
 import { COMPARISON_PARAMS, type ComparisonParam, type ComparisonRowView, type ComparisonView, type DifferenceCell, type IntervalCell } from '../../protocol/comparison';
 
-/** One sweep run folder's results, as the comparison reads them. */
+/** One sweep run folder's results, or one experiment's evaluated runs outside sweeps, as the comparison reads them. */
 export interface ComparisonSource {
-  sweepId: string;
+  /** Unique among the sources: the sweep's run id, or the experiment's label for its runs outside sweeps. */
+  id: string;
+  /** The sweep's run id; absent for runs outside sweeps. */
+  sweep?: string;
   /** The experiment file as the user knows it (workspace-relative). */
   experiment: string;
-  results: SweepResults;
+  results: ConfigurationResults;
 }
+
+type SeededRuns = ConfigurationResults['examples'][string];
 
 function cell(m: MeanInterval, percent: boolean): IntervalCell {
   return { mean: m.mean, low: m.low, high: m.high, text: percent ? formatMeanInterval(m) : formatMeanInterval(m, 3, 1, '') };
@@ -22,11 +28,11 @@ function budgetText(budget: ConfigurationResult['spec']['budget']): string {
 
 function rowOf(source: ComparisonSource, c: ConfigurationResult): ComparisonRowView {
   const params: Record<ComparisonParam, string> = {
-    experiment: source.experiment, sweep: source.sweepId, strategy: c.spec.strategy === 'lora' ? 'plain LoRA' : c.spec.strategy,
+    experiment: source.experiment, sweep: source.sweep ?? '—', strategy: c.spec.strategy === 'lora' ? 'plain LoRA' : c.spec.strategy,
     budget: budgetText(c.spec.budget), percentile: c.spec.percentile === undefined ? '—' : String(c.spec.percentile),
   };
   return {
-    id: `${source.sweepId}/${c.key}`, configuration: c.key, params, seeds: c.seeds, trainableParams: c.trainableParams ?? null,
+    id: `${source.id}/${c.key}`, configuration: c.key, params, seeds: c.seeds, trainableParams: c.trainableParams ?? null,
     accuracy: cell(c.accuracy, true), loss: cell(c.loss, false),
     tasks: Object.fromEntries(Object.entries(c.perTask).map(([t, v]) => [t, cell(v.accuracy, true)])), pareto: false,
   };
@@ -51,7 +57,7 @@ function markPareto(rows: ComparisonRowView[]): void {
 }
 
 /** Differences of every row against `baseline`; returns why some rows could not be paired. */
-function addDifferences(rows: ComparisonRowView[], examples: Map<string, SweepResults['examples'][string]>, tasks: string[], baseline: string): string | undefined {
+function addDifferences(rows: ComparisonRowView[], examples: Map<string, SeededRuns>, tasks: string[], baseline: string): string | undefined {
   const base = examples.get(baseline);
   if (!base) return undefined;
   const unpaired: string[] = [];
@@ -66,7 +72,7 @@ function addDifferences(rows: ComparisonRowView[], examples: Map<string, SweepRe
 
 export function collectComparison(sources: readonly ComparisonSource[], baseline: string | undefined): ComparisonView | undefined {
   const rows: ComparisonRowView[] = [];
-  const examples = new Map<string, SweepResults['examples'][string]>();
+  const examples = new Map<string, SeededRuns>();
   const tasks: string[] = [];
   for (const source of sources) {
     for (const t of source.results.tasks) if (!tasks.includes(t)) tasks.push(t);
@@ -81,7 +87,8 @@ export function collectComparison(sources: readonly ComparisonSource[], baseline
   markPareto(rows);
   const chosen = baseline && rows.some((r) => r.id === baseline) ? baseline : undefined;
   const baselineNote = chosen ? addDifferences(rows, examples, tasks, chosen) : undefined;
-  return { params, tasks, rows, ...(chosen ? { baseline: chosen } : {}), ...(baselineNote ? { baselineNote } : {}), sweeps: sources.length };
+  return { params, tasks, rows, ...(chosen ? { baseline: chosen } : {}), ...(baselineNote ? { baselineNote } : {}),
+    sweeps: sources.filter((s) => s.sweep !== undefined).length, experimentsWithRuns: sources.filter((s) => s.sweep === undefined).length };
 }
 
 function csvField(value: string | number | null | undefined): string {

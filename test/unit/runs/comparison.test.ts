@@ -2,7 +2,7 @@
 // paired differences against a baseline, the Pareto front and the CSV of the rows as shown.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConfigurationResult, SweepResults } from '../../../src/core/jobs/sweepSummary';
+import type { ConfigurationResult, ConfigurationResults } from '../../../src/core/jobs/sweepSummary';
 import { meanInterval, type SeededExamples } from '../../../src/core/stats';
 import { collectComparison, comparisonCsv, type ComparisonSource } from '../../../src/panel/collect/comparison';
 import { sweepHeadline } from '../../../src/runs/sweepHeadline';
@@ -23,10 +23,14 @@ function configuration(key: string, strategy: ConfigurationResult['spec']['strat
   };
 }
 
-function source(sweepId: string, experiment: string, configs: [ConfigurationResult, SeededExamples[]][]): ComparisonSource {
-  const results: SweepResults = { tasks: TASKS, configurations: configs.map(([c]) => c), examples: Object.fromEntries(configs.map(([c, e]) => [c.key, e])) };
-  return { sweepId, experiment, results };
+function results(configs: [ConfigurationResult, SeededExamples[]][]): ConfigurationResults {
+  return { tasks: TASKS, configurations: configs.map(([c]) => c), examples: Object.fromEntries(configs.map(([c, e]) => [c.key, e])) };
 }
+
+function source(sweep: string, experiment: string, configs: [ConfigurationResult, SeededExamples[]][]): ComparisonSource {
+  return { id: sweep, sweep, experiment, results: results(configs) };
+}
+
 
 const ALL = [1, 1, 1, 1];
 const NONE = [0, 0, 0, 0];

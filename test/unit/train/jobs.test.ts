@@ -7,9 +7,11 @@ import { test } from 'node:test';
 import { silentReporter, type JobContext, type MetricEvent } from '../../../src/core/runFolder/context';
 import { runJobRequest } from '../../../src/core/dispatch/dispatch';
 import { exportAdapter } from '../../../src/core/jobs/exportAdapter';
+import { evaluatedRuns } from '../../../src/core/jobs/runResults';
 import { readRunRecord } from '../../../src/core/runFolder/runFolder';
 import { readAdapterFiles } from '../../../src/core/model/adapters/files';
 import type { EvalReport } from '../../../src/core/train/evalReport';
+import { listRuns } from '../../../src/runs/runListing';
 import { writeTinyWorkspace } from './tinyWorkspace';
 
 process.env.HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'train-home-'));
@@ -39,6 +41,11 @@ test('training lowers the held-out loss of every task; eval.json for before and 
   const a = after.summary?.report as EvalReport;
   assert.equal(b.adapter, null);
   assert.equal(a.adapter, runDir);
+  // The training run records its configuration, so the comparison groups it with other seeds without the file.
+  const record = readRunRecord(runDir)?.config as { allocation?: { strategy: string }; training: { seed: number } };
+  assert.ok(record.allocation?.strategy, 'config.allocation is recorded');
+  const compared = evaluatedRuns(listRuns(path.dirname(runDir)));
+  assert.deepEqual(compared.map((r) => [r.seed, r.report.average.accuracy]), [[record.training.seed, a.average.accuracy]], 'the evaluated run is a comparison row; the base-model evaluation is not');
   for (const task of ['parity', 'bigger']) {
     assert.ok(a.tasks[task].loss < (1 - REQUIRED_DROP) * b.tasks[task].loss, `${task}: held-out loss ${b.tasks[task].loss.toFixed(3)} -> ${a.tasks[task].loss.toFixed(3)}`);
     assert.equal(a.tasks[task].examples, 4);

@@ -1,6 +1,6 @@
-// Comparison: sweeps' configurations side by side (only the parameters that differ), mean ± 95% CI across seeds,
-// paired differences against a chosen baseline, the Pareto chart and CSV export. Sort, filter and baseline are kept
-// in the webview state, so they survive a reload.
+// Comparison: the configurations of sweeps and of evaluated runs outside sweeps side by side (only the parameters that
+// differ), mean ± 95% CI across seeds, paired differences against a chosen baseline, the Pareto chart and CSV export.
+// Sort, filter and baseline are kept in the webview state, so they survive a reload.
 import type { ComparisonRowView, ComparisonUiState, ComparisonView, DifferenceCell } from '../../../src/protocol/comparison';
 import { byId, el, formatCount, replaceChildren } from '../dom';
 import { comparisonState, post, rememberComparison } from '../vscodeApi';
@@ -55,12 +55,12 @@ export function comparisonSection(): HTMLElement {
   exportButton.addEventListener('click', () => post({ type: 'exportComparison', rowIds: visibleRows(shown).map((r) => r.id) }));
   return el('section', { id: 'section-comparison', class: 'section' },
     el('h2', {}, 'Comparison'),
-    el('p', { class: 'caption' }, 'Configurations of every sweep: mean ± 95% CI across seeds; only the parameters that differ are shown. Δ: paired-bootstrap 95% CI against the baseline on the common seeds and test examples; "better"/"worse" only where it excludes 0.'),
+    el('p', { class: 'caption' }, 'Configurations of every sweep, and of evaluated training runs outside sweeps (grouped by experiment file and configuration): mean ± 95% CI across seeds; only the parameters that differ are shown. Δ: paired-bootstrap 95% CI against the baseline on the common seeds and test examples; "better"/"worse" only where it excludes 0.'),
     el('div', { class: 'controls' }, el('label', {}, 'Filter ', filter), el('label', {}, 'Baseline ', baseline), exportButton),
     el('div', { class: 'table-box' }, el('table', { id: 'comparison-table' })),
     el('p', { id: 'comparison-note', class: 'caption' }),
     el('div', { class: 'chart-box' }, el('canvas', { id: 'comparison-pareto', 'aria-label': 'Average accuracy against trainable parameters' })),
-    el('p', { class: 'empty' }, 'No sweep results yet: add a "sweep" section to an experiment file and run "LoRA-SMoE: Run Sweep".'),
+    el('p', { class: 'empty' }, 'Nothing to compare yet: evaluate trained runs (with several seeds for confidence intervals), or add a "sweep" section to an experiment file and run "LoRA-SMoE: Run Sweep".'),
   );
 }
 
@@ -109,8 +109,16 @@ function renderRows(view: ComparisonView): void {
 
 function renderBaseline(view: ComparisonView): void {
   const select = byId<HTMLSelectElement>('comparison-baseline');
-  replaceChildren(select, el('option', { value: '' }, 'none'), ...view.rows.map((r) => el('option', { value: r.id }, `${r.configuration}${view.params.includes('sweep') ? ` (${r.params.sweep})` : ''}`)));
+  const where = (r: ComparisonRowView) => (['experiment', 'sweep'] as const).filter((p) => view.params.includes(p) && r.params[p] !== '—').map((p) => r.params[p]).join(', ');
+  replaceChildren(select, el('option', { value: '' }, 'none'), ...view.rows.map((r) => el('option', { value: r.id }, `${r.configuration}${where(r) ? ` (${where(r)})` : ''}`)));
   select.value = view.baseline ?? '';
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function sourcesText(view: ComparisonView): string {
+  const runs = view.experimentsWithRuns ? `the evaluated runs of ${plural(view.experimentsWithRuns, 'experiment file')}` : '';
+  return [view.sweeps ? plural(view.sweeps, 'sweep') : '', runs].filter(Boolean).join(' and ');
 }
 
 export function renderComparison(view: ComparisonView | undefined): void {
@@ -124,5 +132,5 @@ export function renderComparison(view: ComparisonView | undefined): void {
   }
   renderBaseline(view);
   renderRows(view);
-  byId('comparison-note').textContent = [`${view.rows.length} configurations from ${view.sweeps} sweep${view.sweeps === 1 ? '' : 's'}.`, view.baselineNote].filter(Boolean).join(' ');
+  byId('comparison-note').textContent = [`${view.rows.length} configurations from ${sourcesText(view)}.`, view.baselineNote].filter(Boolean).join(' ');
 }
