@@ -144,8 +144,13 @@ describe('a 2×2 sweep from the workbench to the comparison', () => {
     await frame.locator('#comparison-export').click();
     const dialog = page.locator('.quick-input-widget');
     await dialog.waitFor({ state: 'visible', timeout: 15_000 });
-    // code-server's save dialog is a quick input: the path, then its OK button.
-    await dialog.locator('input').fill(target);
+    // code-server's save dialog is a quick input: the path, then its OK button. It fills in its default path after it
+    // shows, which would replace a path typed before.
+    const input = dialog.locator('input');
+    const shown = Date.now() + 10_000;
+    while (!(await input.inputValue()).endsWith('.csv') && Date.now() < shown) await new Promise((resolve) => setTimeout(resolve, 100));
+    await input.fill(target);
+    assert.equal(await input.inputValue(), target);
     await dialog.locator('.monaco-button').filter({ hasText: /^OK$/ }).first().click();
     const deadline = Date.now() + 15_000;
     while (!fs.existsSync(target)) {

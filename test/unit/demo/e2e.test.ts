@@ -7,7 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { EXPERIMENT_FILES } from '../../../src/core/demo/experimentFiles';
 import { STATE_FILE } from '../../../src/core/demo/state';
+import { evaluatedRuns } from '../../../src/core/jobs/runResults';
+import { configurationResults } from '../../../src/core/jobs/sweepSummary';
+import { collectComparison, type ComparisonSource } from '../../../src/panel/collect/comparison';
+import { listRuns, runsOfExperiment } from '../../../src/runs/runListing';
 
 const CLI = path.resolve(__dirname, '../../../src/cli/main.js');
 
@@ -82,6 +87,13 @@ describe('smoe demo --quick, end to end', () => {
       const runDir = path.join(out, state.phases[id].runDir);
       assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).status, 'succeeded', id);
     }
+    // The three experiment files' evaluated runs make one table in the dashboard's comparison, paired on seed 7.
+    const runs = listRuns(path.dirname(path.join(out, state.phases['train:vote:7'].runDir)));
+    const sources: ComparisonSource[] = Object.values(EXPERIMENT_FILES).map((name) => ({ id: name, experiment: name, results: configurationResults(evaluatedRuns(runsOfExperiment(runs, path.join(out, name)))) }));
+    const table = collectComparison(sources, undefined);
+    assert.deepEqual(table?.rows.map((r) => [r.params.experiment, r.params.strategy, r.seeds]), [[EXPERIMENT_FILES.vote, 'vote', [7]], [EXPERIMENT_FILES.uniform, 'uniform', [7]], [EXPERIMENT_FILES.lora, 'plain LoRA', [7]]]);
+    const uniformRow = table.rows[1].id;
+    assert.ok(collectComparison(sources, uniformRow)?.rows[0].difference, 'vote − uniform on the same seed and test examples');
     const trainable = ['vote', 'uniform', 'lora'].map((v) => state.phases.allocate.data.allocations[v].trainableParams);
     const lora = trainable[2];
     assert.ok(trainable.every((n: number) => n <= lora && n > 0.8 * lora), `same budget: ${trainable}`);
