@@ -4,13 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configurationKey, type ConfigurationSpec } from '../experiment/sweep';
-
-export type { ConfigurationSpec };
 import { ACCURACY_POINTS, compareSeeded, describeDifference, LOSS_DIFFERENCE, meanInterval, meanOf, type MeanInterval, type PairedDifference, type SeededExamples } from '../stats';
 import type { EvalReport } from '../train/evalReport';
 import { EVAL_FILE, readPerExample } from './evalFile';
 import { readRunRecord } from '../runFolder/runFolder';
 import type { SweepQueue } from './sweepQueue';
+
+export type { ConfigurationSpec };
 
 export const COMPARISON_FILE = 'comparison.json';
 
