@@ -26,7 +26,7 @@ export interface PanelDeps extends SourceDeps {
 export interface ExchangeLog {
   received: string[];
   sent: string[];
-  lastSnapshot?: { sections: string[]; runs: number; notes: string[] };
+  lastSnapshot?: { sections: string[]; runs: number; notes: string[]; comparisonRows: string[] };
 }
 
 export function configureWebview(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, file: string): void {
@@ -106,7 +106,7 @@ export class DashboardPanel implements vscode.Disposable {
     // The section is scrolled to once; later snapshots leave the scroll position to the user.
     if (this.selection.section) this.selection = { ...this.selection, section: undefined };
     const sections = (['sensitivity', 'allocation', 'whatIf', 'training', 'evaluation', 'comparison'] as const).filter((key) => snapshot[key] !== undefined);
-    this.exchange.lastSnapshot = { sections, runs: snapshot.runs.length, notes: snapshot.notes };
+    this.exchange.lastSnapshot = { sections, runs: snapshot.runs.length, notes: snapshot.notes, comparisonRows: snapshot.comparison?.rows.map((r) => r.id) ?? [] };
     this.post({ type: 'snapshot', snapshot });
   }
 

@@ -87,6 +87,11 @@ describe('Create Demo Workspace', function () {
     assert.strictEqual(log.received[0], 'ready', `the webview sent ${JSON.stringify(log.received)} first`);
     assert.ok(!log.received.includes('invalid'), `invalid messages from the webview: ${JSON.stringify(log.received)}`);
     assert.ok((log.lastSnapshot?.runs ?? 0) > 0, `the dashboard shows no runs: ${JSON.stringify(log.lastSnapshot)}`);
+    // The vote, uniform and plain-LoRA runs live in three experiment files; the comparison shows them in one table.
+    const rows = (await waitForExchange(experimentFile, (l) => (l.lastSnapshot?.comparisonRows.length ?? 0) >= 3, 30_000)).lastSnapshot?.comparisonRows ?? [];
+    for (const name of ['demo.smoe.json', 'demo-uniform.smoe.json', 'demo-lora.smoe.json']) {
+      assert.ok(rows.some((id) => id.includes(`smoe-demo/${name}/`)), `no comparison row of ${name}: ${JSON.stringify(rows)}`);
+    }
     const dashboards = dashboardTabs();
     assert.strictEqual(dashboards.length, 1, `dashboard tabs: ${JSON.stringify(openTabs().map((t) => t.label))}`);
     assert.strictEqual(dashboards[0].label, `Dashboard: ${path.basename(experimentFile)}`);
