@@ -12,7 +12,7 @@ export interface RunFolderRef {
 }
 
 /** Training settings that do not change what a run learns: runs differing only in these are one configuration. */
-const BOOKKEEPING = new Set(['seed', 'checkpointEvery', 'keepCheckpoints']);
+const BOOKKEEPING = new Set(['seed', 'checkpointEvery', 'keepCheckpoints', 'recompute']);
 
 const succeeded = (run: RunFolderRef, kind: string) => run.record.kind === kind && run.record.status === 'succeeded';
 
