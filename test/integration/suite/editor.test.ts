@@ -145,7 +145,7 @@ describe('experiment files in the editor', () => {
       assert.ok(fix?.edit);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));
       const probe = (JSON.parse(editor.document.getText()) as { probe: Record<string, unknown> }).probe;
-      assert.deepStrictEqual(probe, { samplesPerTask: 32, seed: 42, maxLength: 256, clip: null, method: 'auto', batchSize: 8 });
+      assert.deepStrictEqual(probe, { samplesPerTask: 32, seed: 42, maxLength: 256, clip: null, method: 'auto', batchSize: 8, recompute: 'auto' });
       const after = await diagnosticsWhen(uri, (d) => !d.some((x) => /"probe"/.test(x.message)));
       assert.ok(!after.some((x) => /"probe"/.test(x.message)), listing(after));
     });
