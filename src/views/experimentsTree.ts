@@ -12,12 +12,14 @@ import type { WorkspaceModel } from '../workspace/workspaceModel';
 import type { ArtifactNode, ExperimentNode, ExperimentsNode, JobNode, ProgressNode, RunNode } from './nodes';
 import { collectRunItem, runRowExpanded, runRowId, type RunItemView } from './runItem';
 import { hasSweep, sweepMemberItem, sweepMembers } from './sweepItems';
-import { RefreshBatch, Throttle } from './throttle';
+import { AnsweredRefresh, RefreshBatch, Throttle } from './throttle';
 
 /** How often the runs are re-read for what changed on disk (a job's events, a CLI run, a new folder). */
 const RECONCILE_MS = 700;
 /** Above the 200 ms VS Code debounces a tree's change events by: each batch is shown at once. */
 const REFRESH_MS = 300;
+/** A progress row's refresh that VS Code has not answered in this long is taken as dropped, and the next one is sent. */
+const PROGRESS_STALE_MS = 5_000;
 
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExperimentsNode[] | undefined>();
@@ -37,6 +39,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
    */
   private readonly reconciler = new Throttle<undefined>(RECONCILE_MS, () => this.reconcile());
   private readonly batch = new RefreshBatch<ExperimentsNode>(REFRESH_MS, (rows) => this.changed.fire(rows));
+  /** A progress row changes at every step: one refresh of it waits in VS Code at a time (see AnsweredRefresh). */
+  private readonly progressRefresh = new AnsweredRefresh<ProgressNode>(PROGRESS_STALE_MS, (node) => this.batch.request(node));
 
   constructor(model: WorkspaceModel, private readonly jobs: JobManager) {
     this.store = model.runs;
@@ -44,11 +48,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       if (change.experiments) this.refreshAll();
       else if (change.runs) this.reconciler.request(undefined);
     });
-    // A job's progress refreshes its progress row, as often as the notification shows it, without re-reading every run.
+    // A job's progress refreshes its progress row, as often as VS Code takes it, without re-reading every run.
     this.progress = jobs.onEvent((e) => {
-      const run = e.type === 'progress' && e.job.runDir ? this.runNodes.get(path.resolve(e.job.runDir)) : undefined;
+      if (e.type !== 'progress' && e.type !== 'finished') return;
+      const run = e.job.runDir ? this.runNodes.get(path.resolve(e.job.runDir)) : undefined;
       const node = run && this.progressNodes.get(run);
-      if (node) this.batch.request(node);
+      if (!node) return;
+      if (e.type === 'progress') this.progressRefresh.request(node);
+      else this.progressRefresh.forget(node);
     });
   }
 
@@ -87,6 +94,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       case 'job':
         return runTreeItem(this.jobView(node), vscode.TreeItemCollapsibleState.None, node.job.id);
       case 'progress':
+        this.progressRefresh.answered(node);
         return progressItem(node, this.liveJob(node.run));
       case 'artifact':
         return artifactItem(node);
@@ -103,6 +111,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.subscription.dispose();
     this.progress.dispose();
     this.reconciler.dispose();
+    this.progressRefresh.dispose();
     this.batch.dispose();
     this.changed.dispose();
   }

@@ -63,3 +63,55 @@ export class RefreshBatch<T> {
     this.fire(items);
   }
 }
+
+/**
+ * One refresh of a row in flight at a time. VS Code's extension host sends a tree's change events to the workbench one
+ * after another, each waiting for the workbench to redraw; a row asked for faster than that (a progress row, every
+ * 300 ms) queued refreshes without bound on a loaded machine: the row showed seconds-old progress, and a refresh of
+ * the whole tree (a run started or ended) waited behind dozens of stale ones. VS Code asks for a row's tree item when
+ * it takes the row's refresh from its queue (or shows the row anew): that is the answer. A row asked for again before
+ * the answer waits for it, and is then sent once with whatever is current; after `staleMs` without an answer (a
+ * refresh VS Code dropped, for a row it no longer shows) it is sent anyway.
+ */
+export class AnsweredRefresh<T> {
+  private readonly sent = new Map<T, number>();
+  private readonly waiting = new Map<T, NodeJS.Timeout>();
+
+  constructor(private readonly staleMs: number, private readonly send: (item: T) => void, private readonly clock: () => number = Date.now) {}
+
+  request(item: T): void {
+    const at = this.sent.get(item);
+    const left = at === undefined ? 0 : at + this.staleMs - this.clock();
+    if (left > 0) {
+      if (!this.waiting.has(item)) this.waiting.set(item, setTimeout(() => this.retry(item), left));
+      return;
+    }
+    this.retry(item);
+  }
+
+  /** VS Code asked for the row's tree item: its last refresh arrived, and a waiting one goes now. */
+  answered(item: T): void {
+    this.sent.delete(item);
+    if (this.waiting.has(item)) this.retry(item);
+  }
+
+  /** The row is gone (its job ended): nothing more is sent for it. */
+  forget(item: T): void {
+    clearTimeout(this.waiting.get(item));
+    this.waiting.delete(item);
+    this.sent.delete(item);
+  }
+
+  dispose(): void {
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    this.sent.clear();
+  }
+
+  private retry(item: T): void {
+    clearTimeout(this.waiting.get(item));
+    this.waiting.delete(item);
+    this.sent.set(item, this.clock());
+    this.send(item);
+  }
+}
