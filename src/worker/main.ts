@@ -6,6 +6,7 @@ import { JobCancelledError, type JobContext } from '../core/runFolder/context';
 import { runJobRequest } from '../core/dispatch/dispatch';
 import { userMessage } from '../core/runFolder/userMessage';
 import { isToWorkerMessage, type FromWorkerMessage, type StartJobMessage } from '../protocol/worker';
+import { ProgressPace } from './progressPace';
 
 const controller = new AbortController();
 let started = false;
@@ -14,10 +15,10 @@ function send(message: FromWorkerMessage): void {
   process.send?.(message);
 }
 
-function contextFor(jobId: string): JobContext {
+function contextFor(jobId: string, pace: ProgressPace): JobContext {
   return {
     signal: controller.signal,
-    progress: (progress) => send({ type: 'progress', jobId, progress }),
+    progress: (progress) => pace.report(progress),
     metric: (metric) => send({ type: 'metric', jobId, metric }),
     log: (level, message) => send({ type: 'log', jobId, level, message }),
     artifact: (artifact) => send({ type: 'artifact', jobId, artifact }),
@@ -27,13 +28,16 @@ function contextFor(jobId: string): JobContext {
 async function runStart(message: StartJobMessage): Promise<void> {
   const { jobId, request } = message;
   let runDir: string | undefined;
+  const pace = new ProgressPace((progress) => send({ type: 'progress', jobId, progress }));
   try {
-    const outcome = await runJobRequest(request, contextFor(jobId), (dir) => {
+    const outcome = await runJobRequest(request, contextFor(jobId, pace), (dir) => {
       runDir = dir;
       send({ type: 'started', jobId, runDir: dir });
     });
+    pace.flush();
     send({ type: 'done', jobId, cancelled: false, runDir: outcome.runDir ?? runDir, summary: outcome.summary });
   } catch (error) {
+    pace.flush();
     if (error instanceof JobCancelledError) send({ type: 'done', jobId, cancelled: true, runDir });
     else send({ type: 'failed', jobId, message: userMessage(error), runDir });
   }
