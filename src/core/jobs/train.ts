@@ -79,7 +79,6 @@ export async function runTrainJob(request: TrainRequest, ctx: JobContext, onRunD
       run.save();
     }
     logInputProblems(inputs, jobCtx);
-    if (recompute) jobCtx.log('info', `recomputing each layer in the backward pass (training.recompute ${JSON.stringify(training.recompute ?? 'auto')})`);
     const tasks = inputs.tasks.map((t) => ({ name: t.name, examples: t.examples.map((e) => e.encoded) }));
     const weights = taskWeights(tasks.map((t) => t.examples.length), loaded.experiment.tasks.map((t) => t.weight));
     const result = await trainInRunFolder({

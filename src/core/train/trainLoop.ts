@@ -76,7 +76,7 @@ export async function trainInRunFolder(inputs: TrainRunInputs): Promise<TrainRes
   try {
     const run = prepare(inputs, graph);
     const trainableParams = adapterParamSpecs(inputs.config, modules).reduce((s, p) => s + p.dims[0] * p.dims[1], 0);
-    ctx.log('info', `${modules.length} adapted modules, ${trainableParams.toLocaleString('en-US')} trainable parameters, ${inputs.resume ? `resuming at step ${run.trainer.step}` : 'starting at step 0'} of ${settings.maxSteps}`);
+    ctx.log('info', `${modules.length} adapted modules, ${trainableParams.toLocaleString('en-US')} trainable parameters, ${inputs.resume ? `resuming at step ${run.trainer.step}` : 'starting at step 0'} of ${settings.maxSteps}${inputs.recompute ? '; each layer recomputed in the backward pass (training.recompute)' : ''}`);
     const outcome = await loop(inputs, run);
     const files = writeAdapterFiles(runDir, inputs.config, inputs.model, run.params);
     for (const file of files) ctx.artifact({ name: file.slice(runDir.length + 1), path: file });

@@ -26,15 +26,10 @@ const EXAMPLES: EncodedExample[] = [example(1, 5, 40), example(2, 9, 40, 4), exa
  * directly: with recomputation there must be none (the backward reads copies), without it there are many.
  */
 function forwardValuesReadByBackward(g: Graph, forwardCount: number): Tensor[] {
-  const inside = new Set<Tensor>();
-  for (const segment of recomputeSegmentsOf(g)) {
-    for (const node of segment.nodes) for (const o of node.outputs) if (o !== segment.output) inside.add(o);
-  }
-  const read = new Set<Tensor>();
-  for (const node of g.nodes.slice(forwardCount) as Node[]) {
-    for (const t of node.inputs) if (t && inside.has(t)) read.add(t);
-  }
-  return [...read];
+  const inside = new Set<Tensor>(recomputeSegmentsOf(g).flatMap((segment) =>
+    [...segment.nodes].flatMap((node) => node.outputs).filter((o) => o !== segment.output)));
+  const read = (g.nodes.slice(forwardCount) as Node[]).flatMap((node) => node.inputs.filter((t): t is Tensor => t !== undefined && inside.has(t)));
+  return [...new Set(read)];
 }
 
 /**

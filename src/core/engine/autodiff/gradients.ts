@@ -52,9 +52,7 @@ export function backward(g: Graph, loss: Tensor, wrt: readonly Tensor[], options
   const dependsOnWrt = dependentsOf(forwardNodes, wrt);
   const acc = new GradientAccumulator(g, new Set(wrt));
   acc.add(loss, options.seed ?? ones(g, loss));
-  const recast = options.recastWeights === false ? (t: Tensor) => t : recaster(g);
-  const segments = options.recompute === false ? [] : recomputeSegmentsOf(g);
-  const forwardValue = segments.length > 0 ? recomputer(g, segments, (t) => acc.total(t), recast) : recast;
+  const forwardValue = forwardValuesOf(g, options, acc);
   for (let k = forwardNodes.length - 1; k >= 0; k--) {
     const node = forwardNodes[k];
     if (!node.outputs.some((o) => leadsToLoss.has(o))) continue;
@@ -62,6 +60,13 @@ export function backward(g: Graph, loss: Tensor, wrt: readonly Tensor[], options
     if (needs.some(Boolean)) backpropagate(g, node, needs, acc, forwardValue);
   }
   return { grads: wrt.map((x) => acc.total(x) ?? acc.name(x, g.zerosLike(x))), forwardValue };
+}
+
+/** How the backward pass reads forward values: recomputed copies in recompute segments, fresh up-casts of weights. */
+function forwardValuesOf(g: Graph, options: GradientOptions, acc: GradientAccumulator): (t: Tensor) => Tensor {
+  const recast = options.recastWeights === false ? (t: Tensor) => t : recaster(g);
+  const segments = options.recompute === false ? [] : recomputeSegmentsOf(g);
+  return segments.length > 0 ? recomputer(g, segments, (t) => acc.total(t), recast) : recast;
 }
 
 /** Backward copies of up-cast initializers, one per forward Cast (see GradientOptions.recastWeights). */

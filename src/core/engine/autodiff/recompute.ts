@@ -39,7 +39,6 @@ export function recomputer(
   const copies = new Map<Tensor, Tensor>();
   const gates = new Map<RecomputeSegment, Tensor>();
   const gated = new Map<string, Tensor>();
-
   /** The segment's output gradient, once the backward pass has summed it (undefined before). */
   const gateOf = (segment: RecomputeSegment): Tensor | undefined => {
     let gate = gates.get(segment);
@@ -70,10 +69,7 @@ export function recomputer(
     // Asked for before the segment's output gradient exists (nothing in the decoder does this): a copy could not
     // wait for that gradient and might run during the forward pass, so the forward value is read instead.
     if (!gateOf(segment)) return outside(t);
-    const inputs = producer.inputs.map((input) => {
-      if (!input) return undefined;
-      return input.producer && segmentOf.get(input.producer) === segment ? copyOf(input) : boundary(segment, input);
-    });
+    const inputs = producer.inputs.map((input) => input && (input.producer && segmentOf.get(input.producer) === segment ? copyOf(input) : boundary(segment, input)));
     const outputs = g.rootScope(`${producer.name}_recompute`, () =>
       g.addNode(producer.opType, inputs, producer.attrs, producer.outputs.map((o) => ({ dtype: o.dtype, shape: o.shape }))));
     producer.outputs.forEach((o, i) => copies.set(o, outputs[i]));
