@@ -101,7 +101,9 @@ async function main(): Promise<void> {
   const peak = await matmulPeakGflops();
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
   log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; checkpoints in ${cache}; MatMul peak ${peak.toFixed(1)} GFLOP/s`);
-  const lines = [`${'model job batch x length (rc: recompute)'.padEnd(33)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`];
+  const header = `${'model job batch x length (rc: recompute)'.padEnd(33)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`;
+  const lines = [header];
+  const measured: [Job, ModelConfig, ScaleChildResult | string, number][] = [];
   for (const job of jobs) {
     const modelDir = ensureCheckpoint(cache, job.shape, log);
     const config = parseHfConfig(job.shape.config, path.join(modelDir, 'config.json'));
@@ -109,11 +111,15 @@ async function main(): Promise<void> {
     const recomputeFlag = flag('recompute');
     const { mib: predicted, recompute } = predictPeak(modelDir, { ...job.spec, ...(recomputeFlag ? { recompute: recomputeFlag === 'on' } : {}) });
     const r = measure(child, { ...job, spec: { ...job.spec, recompute } }, modelDir, tasks, predicted, threads);
+    measured.push([{ ...job, spec: { ...job.spec, recompute } }, config, r, predicted]);
     lines.push(row({ ...job, spec: { ...job.spec, recompute } }, config, r, predicted, peak));
     log(lines[lines.length - 1]);
     if (typeof r !== 'string') log(`  loading (s since start): ${r.load.map(([m, s]) => `${m} @${s}`).join(', ')}`);
   }
-  log(`\n${lines.join('\n')}`);
+  // On a busy machine one MatMul measurement can come out low (shares over 100 %): the table uses the better of two.
+  const best = Math.max(peak, await matmulPeakGflops());
+  log(`\nMatMul peak ${best.toFixed(1)} GFLOP/s (the better of the measurements before and after the jobs)`);
+  log([header, ...measured.map(([job, config, r, predicted]) => row(job, config, r, predicted, best))].join('\n'));
 }
 
 main().catch((error: unknown) => {
