@@ -5,11 +5,12 @@
 import { spawn } from 'node:child_process';
 import { allocatorEnvMissing, withAllocatorEnv } from '../core/engine/allocator';
 
-/** Commands that load a model and run onnxruntime sessions. */
-const HEAVY_COMMANDS = new Set(['probe', 'train', 'evaluate', 'eval', 'sweep', 'demo', 'generate']);
 const CHILD_MARK = 'SMOE_ALLOCATOR_CHILD';
 
-/** Where the command runs in a child with the allocator setting: resolves to the exit code; undefined to run here. */
+/**
+ * Runs a heavy command (`argv`, the command and its options) in a child with the allocator setting: resolves to the
+ * exit code; undefined to run it here (this is the child, or the setting is already there or does not apply).
+ */
 export function runWithAllocatorSetting(argv: readonly string[]): Promise<number> | undefined {
   if (process.env[CHILD_MARK] !== undefined) {
     // The child: a parent killed outright closes the channel; stop the same way instead of running on unseen.
@@ -17,7 +18,7 @@ export function runWithAllocatorSetting(argv: readonly string[]): Promise<number
     process.channel?.unref();
     return undefined;
   }
-  if (!HEAVY_COMMANDS.has(argv[0] ?? '') || !allocatorEnvMissing() || process.argv[1] === undefined) return undefined;
+  if (!allocatorEnvMissing() || process.argv[1] === undefined) return undefined;
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...withAllocatorEnv(), [CHILD_MARK]: '1' },
   });

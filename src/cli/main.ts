@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`smoe: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  const elsewhere = runWithAllocatorSetting(argv);
+  const elsewhere = entry.heavy ? runWithAllocatorSetting(argv) : undefined;
   if (elsewhere) return elsewhere;
   const run = await entry.load();
   return run(rest);

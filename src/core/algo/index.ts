@@ -11,7 +11,7 @@ export {
   type BudgetContext, type Costing, type Family, type TrimOptions,
 } from './budget';
 export {
-  describeEstimate, estimatePeakMemory, GIB, largestFittingRun, memoryRefusal, resolveRecompute, type FitSettings, type RecomputeSetting, type MemoryEstimate, type MemoryJob, type MemoryJobKind,
+  describeEstimate, estimatePeakMemory, GIB, largestFittingRun, memoryRefusal, planJobMemory, resolveRecompute, type FitSettings, type RecomputeSetting, type MemoryEstimate, type MemoryJob, type MemoryJobKind,
 } from './memory';
 export { candidateModules, compareModuleNames, layerCount, orderedExpertMap, stripWeight, tableModules } from './modules';
 export { loraParams, loraParamsPerRank, loraRankEquivalent, mapTrainableParams, moduleTrainableParams, namedModuleParams, shapeOf } from './params';

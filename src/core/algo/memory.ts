@@ -98,6 +98,17 @@ export function resolveRecompute(setting: RecomputeSetting | undefined, config: 
   return estimatePeakMemory(config, weightBytes, { ...job, recompute: false }).peakBytes > limitBytes / 2;
 }
 
+/**
+ * A job as it will run: recomputation resolved from its setting (`auto` by the estimate) and, when even that does
+ * not fit in `limitBytes`, the message that refuses it (memoryRefusal).
+ */
+export function planJobMemory(
+  config: ModelConfig, weightBytes: number, job: MemoryJob, setting: RecomputeSetting | undefined, limitBytes: number, settings: FitSettings,
+): { recompute: boolean; refusal?: string } {
+  const recompute = resolveRecompute(setting, config, weightBytes, job, limitBytes);
+  return { recompute, refusal: memoryRefusal(config, weightBytes, { ...job, recompute }, limitBytes, settings) };
+}
+
 /** "≈ 9.8 GiB peak · fits in 24 GiB" (or "· does not fit in 24 GiB"). */
 export function describeEstimate(estimate: MemoryEstimate, limitBytes: number): string {
   const fits = estimate.peakBytes <= limitBytes ? 'fits in' : 'does not fit in';

@@ -1,10 +1,8 @@
-import type { AllocationStrategy, BudgetKind, ThresholdScope } from '../algo/types';
 import type { RecomputeSetting } from '../algo/memory';
-
-export type { RecomputeSetting };
+import type { AllocationStrategy, BudgetKind, ThresholdScope } from '../algo/types';
 import type { AdapterSettings, AdapterStyle, ExpertMap } from '../model/adapters/config';
 
-export type { AdapterSettings, AdapterStyle, AllocationStrategy, BudgetKind, ExpertMap, ThresholdScope };
+export type { AdapterSettings, AdapterStyle, AllocationStrategy, BudgetKind, ExpertMap, RecomputeSetting, ThresholdScope };
 
 /** The experiment file (`*.smoe.json`) after defaults; its schema is media/smoe.schema.json. */
 export interface ExperimentTask {
@@ -34,7 +32,6 @@ export interface ProbeSettings {
   /** Per-layer recomputation; absent in files and runs made before the setting existed (= 'auto'). */
   recompute?: RecomputeSetting;
 }
-
 
 export interface AllocationSettings {
   strategy: AllocationStrategy;

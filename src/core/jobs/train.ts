@@ -1,6 +1,6 @@
 // The `train` job: experiment -> run folder (new, or reopened to resume) -> training loop -> exported adapter.
 import * as os from 'node:os';
-import { memoryRefusal, resolveRecompute } from '../algo/memory';
+import { planJobMemory } from '../algo/memory';
 import { mapTrainableParams } from '../algo/params';
 import { checkSlidingWindow } from '../model/config';
 import type { BaseModel } from '../train/baseModel';
@@ -24,14 +24,15 @@ import { defaultRunsRoot, RunFolder, withRunFolder } from '../runFolder/runFolde
 
 type TrainRequest = Extract<JobRequest, { kind: 'train' }>;
 
-/** Stops before the run folder and the weights when the run outgrows a sliding window or the machine's memory. */
-/** Returns whether to recompute each layer (training.recompute, `auto` resolved by the memory estimate). */
+/**
+ * Stops before the run folder and the weights when the run outgrows a sliding window or the machine's memory;
+ * returns whether to recompute each layer (training.recompute, `auto` resolved by the memory estimate).
+ */
 function checkFits(base: BaseModel, adapter: LoraMoeConfig, training: TrainingSettings): boolean {
   checkSlidingWindow(base.config, training.maxLength, 'training.maxLength');
   if (base.weightBytes === undefined) return training.recompute === true;
   const job = { kind: 'train' as const, batch: training.microBatchSize, length: training.maxLength, adapterParams: mapTrainableParams(base.config, adapter, adapter.experts) };
-  const recompute = resolveRecompute(training.recompute, base.config, base.weightBytes, job, os.totalmem());
-  const refusal = memoryRefusal(base.config, base.weightBytes, { ...job, recompute }, os.totalmem(), {
+  const { recompute, refusal } = planJobMemory(base.config, base.weightBytes, job, training.recompute, os.totalmem(), {
     batch: 'training.microBatchSize', length: 'training.maxLength', recompute: 'training.recompute',
   });
   if (refusal) throw new Error(`${base.path}: ${refusal}`);

@@ -1,7 +1,7 @@
 // One probe from a plan and its loaded inputs to a sensitivity.json (DESIGN.md §3.2): probe every task, write
 // atomically (after each task too, marked partial), and hand back what the job records.
 import * as os from 'node:os';
-import { memoryRefusal, resolveRecompute, type RecomputeSetting } from '../algo/memory';
+import { planJobMemory, type RecomputeSetting } from '../algo/memory';
 import * as path from 'node:path';
 import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
@@ -84,8 +84,10 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
   });
 }
 
-/** Stops before any weight is loaded when the sequences outgrow a sliding window or the predicted peak outgrows memory. */
-/** Returns whether to recompute each layer (probe.recompute, `auto` resolved by the memory estimate). */
+/**
+ * Stops before any weight is loaded when the sequences outgrow a sliding window or the predicted peak outgrows
+ * memory; returns whether to recompute each layer (probe.recompute, `auto` resolved by the memory estimate).
+ */
 function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly ProbeTaskInput[], targets: number, batchSize: number): boolean {
   const length = Math.max(...tasks.flatMap((t) => t.examples.map((e) => paddedLength([e.example]))));
   if (!Number.isFinite(length)) return plan.recompute === true;
@@ -93,8 +95,7 @@ function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly 
   const batch = Math.min(batchSize, Math.max(...tasks.map((t) => t.examples.length)));
   const limit = plan.memoryLimitBytes ?? os.totalmem();
   const job = { kind: 'probe' as const, batch, length, targets };
-  const recompute = resolveRecompute(plan.recompute, located.config, storedWeightBytes(located), job, limit);
-  const refusal = memoryRefusal(located.config, storedWeightBytes(located), { ...job, recompute }, limit, {
+  const { recompute, refusal } = planJobMemory(located.config, storedWeightBytes(located), job, plan.recompute, limit, {
     batch: 'probe.batchSize (--batch-size)', length: 'probe.maxLength (--max-length)', recompute: 'probe.recompute',
   });
   if (refusal) throw new Error(`${located.path}: ${refusal}`);
