@@ -7,6 +7,7 @@ import { adaptedModules, type AdaptedModule, type LoraMoeConfig } from '../model
 import { adapterConfigFile, type AdapterConfigFile } from '../model/adapters/files';
 import type { ProbeSettings, TrainingSettings } from '../experiment/types';
 import type { ModuleType } from '../model/config';
+import { estimatePeakMemory } from '../algo/memory';
 
 export const JOB_FILE = 'job.json';
 export const JOB_FORMAT_VERSION = 1;
@@ -35,6 +36,11 @@ export interface JobSpec {
   expertsText: string;
   training: TrainingSettings;
   probe: ProbeSettings & { targetModules: ModuleType[]; trainOnInputs: boolean };
+  /**
+   * smoe's estimate of the float32 activations one training micro-batch keeps for the backward pass without
+   * recomputation: train.py's `auto` gradient checkpointing compares it, plus the weights, with the device's memory.
+   */
+  memory: { activationBytes: number };
 }
 
 export interface JobSpecInputs {
@@ -66,5 +72,8 @@ export function jobSpec(inputs: JobSpecInputs): JobSpec {
     expertsText: flatExpertMapText(adapter.experts),
     training,
     probe: { ...probe, targetModules: loaded.experiment.adapter.targetModules, trainOnInputs: training.trainOnInputs },
+    memory: {
+      activationBytes: Math.round(estimatePeakMemory(model.config, 0, { kind: 'train', batch: training.microBatchSize, length: training.maxLength, recompute: false }).parts.activations),
+    },
   };
 }

@@ -93,7 +93,9 @@ step: the same pre-tokenized data (\`data/\`), the same seeded multi-task batche
 
 \`train.py\` loads the model with transformers when it is installed (\`--engine builtin\` forces the built-in
 plain-PyTorch decoder, which reads HF safetensors folders and llama2.c .bin files). On CUDA it runs in bf16
-autocast (\`--bf16 off\` for float32). Several processes split each step's micro-batches and sum gradients, so
+autocast (\`--bf16 off\` for float32). The experiment's \`training.recompute\` becomes gradient checkpointing
+(each decoder layer recomputed in the backward pass; \`auto\` turns it on when the weights plus smoe's activation
+estimate pass half of the device's memory; \`--gradient-checkpointing on|off\` decides here). Several processes split each step's micro-batches and sum gradients, so
 any process count that divides \`gradientAccumulation\` takes the same steps. ${deepspeed === 'none' ? 'Exported without DeepSpeed: export again with `--deepspeed zero2|zero3`, or pass `--deepspeed ds_zero2.json` to train.py.' : `DeepSpeed ZeRO-${deepspeed.slice(4)} is on (\`ds_${deepspeed}.json\`): it partitions the optimizer state${deepspeed === 'zero3' ? ', the gradients and the parameters, the frozen base included' : ' and the gradients'}; smoe's AdamW and schedule still drive the steps, and its checkpoints resume under DeepSpeed only (\`--resume\` with the same config).`} \`--resume runs/<run>\` continues
 from the newest checkpoint (checkpoints are smoe's format, so \`smoe train --resume\` can continue them too).
 

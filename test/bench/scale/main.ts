@@ -14,12 +14,13 @@ import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
-             [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all]
+             [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all] [--steps N]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
   --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
   --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto"; "rc" marks it).
   --allocator glibc runs the jobs without the allocator setting the worker and the CLI use (A/B).
   --optimization LEVEL opens the sessions at another graph optimization level than the jobs do (probe 'basic', training 'all').
+  --steps N runs N training steps instead of 3 (the first is not timed; the speed is the fastest of the others).
   --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
     .map((s) => SHAPES[s] ?? (() => { throw new Error(`unknown shape ${s}; known: ${Object.keys(SHAPES).join(', ')}`); })())
     .map((shape) => (layers === undefined ? shape : cutShape(shape, layers)));
   const kinds = (flag('jobs') ?? 'probe,train').split(',');
-  const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch }, TRAIN].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
+  const steps = flag('steps') === undefined ? TRAIN.steps : Number(flag('steps'));
+  if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be a whole number ≥ 2 (the first step is not timed), got ${flag('steps')}`);
+  const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch }, { ...TRAIN, steps }].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
   if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1 } });
   const child = path.join(__dirname, 'benchScaleChild.js');
   const peak = await matmulPeakGflops();

@@ -72,6 +72,22 @@ async function checkEvaluation(experimentFile: string, runs: { smoeRun: string; 
   }
 }
 
+/** train.py with gradient checkpointing (training.recompute) ends where the run without it ended, and says it used it. */
+function checkCheckpointing(t: TestContext, jobDir: string, jobRun: string): void {
+  const runs = path.join(jobDir, 'runs-checkpointed');
+  python([path.join(jobDir, 'train.py'), '--runs', runs, '--device', 'cpu', '--gradient-checkpointing', 'on']);
+  const checkpointed = onlyRun(runs);
+  const diff = compareAdapters(jobRun, checkpointed);
+  const losses = [stepLosses(jobRun), stepLosses(checkpointed)];
+  t.diagnostic(`gradient checkpointing: adapter max abs diff ${diff.toExponential(2)}`);
+  assert.deepEqual(losses[1], losses[0], 'the same losses at every step');
+  assert.ok(diff <= 1e-6, `the checkpointed run ends ${diff} away`);
+  const log = readRunEvents(checkpointed).flatMap((e) => (e.event === 'log' ? [e.message] : [])).join('\n');
+  assert.match(log, /gradient checkpointing/);
+  assert.doesNotMatch(readRunEvents(jobRun).flatMap((e) => (e.event === 'log' ? [e.message] : [])).join('\n'), /gradient checkpointing/,
+    'training.recompute auto leaves it off for a model this small');
+}
+
 async function checkProbe(t: TestContext, experimentFile: string, jobDir: string): Promise<void> {
   const smoe = await runJobRequest({ kind: 'probe', experimentFile }, context());
   const expected = JSON.parse(fs.readFileSync(path.join(smoe.runDir as string, 'sensitivity.json'), 'utf8')) as { tasks: Record<string, Record<string, number>> };
@@ -97,6 +113,7 @@ describe('smoe export-job reproduces smoe train and smoe probe', () => {
     const jobDir = exportAndCompile(experimentFile);
     const runs = await checkTraining(t, experimentFile, jobDir);
     checkResume(t, jobDir, runs.jobRun);
+    checkCheckpointing(t, jobDir, runs.jobRun);
     await checkProbe(t, experimentFile, jobDir);
   });
 

@@ -88,6 +88,7 @@ test('the CLI runs a training in a child process with the allocator setting; a s
   if (process.platform === 'linux') {
     const environ = fs.readFileSync(`/proc/${owner}/environ`, 'utf8').split('\0');
     assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'the job process has the allocator setting');
+    assert.ok(environ.some((e) => e.startsWith('GLIBC_TUNABLES=') && e.split(/[=:]/).includes('glibc.malloc.hugetlb')), 'and huge pages for its blocks');
   }
   child.kill('SIGTERM'); // to the CLI only: it forwards the stop to the job, which stops at its next step
   const code = await exited;

@@ -8,6 +8,7 @@ import os
 import struct
 
 import torch
+import torch.utils.checkpoint
 from torch import nn
 
 from smoe_files import read_safetensors
@@ -120,14 +121,21 @@ class CausalLM(nn.Module):
         self.config_dict = c
         self.model = Decoder(c)
         self.lm_head = None if c["tieWordEmbeddings"] else nn.Linear(c["hiddenSize"], c["vocabSize"], bias=False)
+        self.checkpointing = False
+
+    def gradient_checkpointing_enable(self, gradient_checkpointing_kwargs=None):
+        """As transformers' method: each decoder layer's activations are recomputed in the backward pass."""
+        self.checkpointing = True
 
     def forward(self, input_ids, **_ignored):
         c = self.config_dict
         h = self.model.embed_tokens(input_ids)
         positions = torch.arange(input_ids.shape[1], device=input_ids.device)
         cos, sin = rope_tables(positions, c["headDim"], c["ropeTheta"], h.dtype)
+        recompute = self.checkpointing and self.training and torch.is_grad_enabled()
         for layer in self.model.layers:
-            h = layer(h, cos, sin)
+            # Non-reentrant checkpointing restores the RNG state, so dropout draws the same masks when recomputing.
+            h = torch.utils.checkpoint.checkpoint(layer, h, cos, sin, use_reentrant=False) if recompute else layer(h, cos, sin)
         h = self.model.norm(h)
         head = self.model.embed_tokens.weight if self.lm_head is None else self.lm_head.weight
         return Output(torch.matmul(h, head.t()))
@@ -203,3 +211,13 @@ def load_base_model(model_spec, engine="auto", dtype=torch.float32):
         model = AutoModelForCausalLM.from_pretrained(model_spec["path"], torch_dtype=dtype)
         return model, "transformers"
     return builtin_model(model_spec), "builtin"
+
+
+def enable_checkpointing(model):
+    """Per-layer gradient checkpointing (smoe's training.recompute): transformers' own, or the built-in decoder's."""
+    try:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    except TypeError:  # transformers before 4.35 takes no arguments (and checkpoints reentrantly)
+        model.gradient_checkpointing_enable()
+    if hasattr(model, "config") and hasattr(model.config, "use_cache"):
+        model.config.use_cache = False

@@ -19,7 +19,7 @@ sys.path.insert(0, HERE)
 from smoe_checkpoint import latest_checkpoint, write_checkpoint  # noqa: E402
 from smoe_data import collate, load_examples, scored_tokens, token_losses  # noqa: E402
 from smoe_files import RunFolder  # noqa: E402
-from smoe_model import load_base_model  # noqa: E402
+from smoe_model import enable_checkpointing, load_base_model  # noqa: E402
 from smoe_moe import adapter_parameters, inject, inject_peft, load_adapter_values, peft_available, save_adapter, set_token_weight  # noqa: E402
 from smoe_optim import SmoeAdamW, clip_grad_norm, learning_rate_at  # noqa: E402
 from smoe_random import MultiTaskSampler, derive_seed  # noqa: E402
@@ -40,6 +40,9 @@ def parse_args():
                    help="bf16 autocast (auto: accelerate's --mixed_precision when launched by accelerate, else on with CUDA)")
     p.add_argument("--deepspeed", metavar="FILE", help="DeepSpeed ZeRO with this config (ds_zero2.json, ds_zero3.json); "
                    "under `accelerate launch` the accelerate config names it")
+    p.add_argument("--gradient-checkpointing", default="auto", choices=["auto", "on", "off"],
+                   help="recompute each decoder layer in the backward pass (auto: the experiment's training.recompute; "
+                        "its own auto turns on when the weights plus smoe's activation estimate pass half the device's memory)")
     p.add_argument("--peft", default="auto", choices=["auto", "on", "off"],
                    help="build the adapters through PEFT (a registered custom LoRA module) when the model is loaded by transformers")
     return p.parse_args()
@@ -133,6 +136,23 @@ def use_bf16(choice, device):
     return device.type == "cuda"
 
 
+def use_checkpointing(choice, job, model, device):
+    """--gradient-checkpointing, else training.recompute; its `auto` as smoe decides it, against this device's memory."""
+    if choice != "auto":
+        return choice == "on"
+    setting = job.training.get("recompute", "auto")
+    if isinstance(setting, bool):
+        return setting
+    # smoe's estimate of the float32 activations one micro-batch keeps (an upper bound under bf16 autocast).
+    activations = job.spec.get("memory", {}).get("activationBytes", 0)
+    weights = sum(p.numel() * p.element_size() for p in model.parameters())
+    if device.type == "cuda":
+        total = torch.cuda.get_device_properties(device).total_memory
+    else:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return weights + activations > total / 2
+
+
 def prepare(args, job, dist):
     if job.training["gradientAccumulation"] % dist.world != 0:
         raise SystemExit(f"training.gradientAccumulation ({job.training['gradientAccumulation']}) must be a multiple of the process count ({dist.world}) "
@@ -143,6 +163,9 @@ def prepare(args, job, dist):
     model, engine = load_base_model(job.spec["model"], args.engine, torch.bfloat16 if bf16 else torch.float32)
     for p in model.parameters():
         p.requires_grad_(False)
+    checkpointing = use_checkpointing(args.gradient_checkpointing, job, model, device)
+    if checkpointing:
+        enable_checkpointing(model)
     through_peft = engine == "transformers" and (args.peft == "on" or (args.peft == "auto" and peft_available()))
     if through_peft:
         model, layers = inject_peft(model, job.spec["adapter"], job.spec["modules"])
@@ -157,7 +180,7 @@ def prepare(args, job, dist):
     t = job.training
     tasks = [load_examples(job.path(task["file"]), t["maxLength"], t["trainOnInputs"]) for task in job.spec["tasks"]]
     return {"job": job, "model": model, "engine": engine + (" + PEFT" if through_peft else ""), "layers": layers, "params": params, "device": device,
-            "autocast": autocast, "tasks": tasks, "dist": dist, "step": 0, "bf16": bf16, "ds": None, "zero": 0}
+            "autocast": autocast, "tasks": tasks, "dist": dist, "step": 0, "bf16": bf16, "ds": None, "zero": 0, "checkpointing": checkpointing}
 
 
 def restore(args, job, ctx):
@@ -194,7 +217,8 @@ def open_run(args, job, ctx):
     run = RunFolder.reopen(args.resume) if args.resume else RunFolder.create(args.runs, "train", meta)
     trainable = sum(p.numel() for p in ctx["params"].values())
     run.log("info", f"{len(ctx['layers'])} adapted modules, {trainable:,} trainable parameters, engine {ctx['engine']}, "
-                    f"device {ctx['device']}{' bf16' if ctx['bf16'] else ''}, {ctx['dist'].world} process(es), "
+                    f"device {ctx['device']}{' bf16' if ctx['bf16'] else ''}{', gradient checkpointing' if ctx['checkpointing'] else ''}, "
+                    f"{ctx['dist'].world} process(es), "
                     f"{'resuming at' if args.resume else 'starting at'} step {ctx['step']} of {job.training['maxSteps']}")
     ctx["runDir"] = ctx["dist"].share(run.dir)
     return run
