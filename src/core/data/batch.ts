@@ -8,9 +8,35 @@ export interface PaddedBatch {
   length: number;
 }
 
-/** Right-pads examples to the longest (or to `length` when larger); pad tokens are `padId`, labelled -100. */
-export function padBatch(examples: readonly EncodedExample[], padId: number, length?: number): PaddedBatch {
-  const width = Math.max(length ?? 0, ...examples.map((e) => e.inputIds.length), 0);
+/** The shifted loss needs two positions, so a batch is never shorter than that (1-token examples add exactly 0). */
+export const MIN_BATCH_LENGTH = 2;
+
+/**
+ * Batch lengths are rounded up to a multiple of this, as `pad_to_multiple_of` does, so that a job sees few
+ * distinct input shapes: onnxruntime plans a shape's memory after its first run, and that first run allocates
+ * tensor by tensor and is 2-3x slower on the CPU (docs/memory.md, "Speed"). The pads change no number: they follow
+ * every real token (causal attention), their labels are -100 and the token mask leaves them out of router statistics.
+ */
+export const PAD_MULTIPLE = 16;
+
+/** The longest example of a batch (at least MIN_BATCH_LENGTH). */
+export function longestOf(examples: readonly EncodedExample[]): number {
+  return Math.max(MIN_BATCH_LENGTH, ...examples.map((e) => e.inputIds.length));
+}
+
+/**
+ * The length a batch whose longest example has `longest` tokens is padded to: rounded up to PAD_MULTIPLE, but not
+ * past `cap` (the job's max length, which the memory estimate assumes) unless the batch itself is longer.
+ */
+export function batchWidth(longest: number, cap = Number.POSITIVE_INFINITY): number {
+  const least = Math.max(longest, MIN_BATCH_LENGTH);
+  return Math.max(least, Math.min(Math.ceil(least / PAD_MULTIPLE) * PAD_MULTIPLE, cap));
+}
+
+/** Right-pads examples to `width` (default: batchWidth of the longest); pad tokens are `padId`, labelled -100. */
+export function padBatch(examples: readonly EncodedExample[], padId: number, width = batchWidth(longestOf(examples))): PaddedBatch {
+  const longest = longestOf(examples);
+  if (width < longest) throw new Error(`padBatch: width ${width} is shorter than the longest example (${longest} tokens)`);
   const pad = (row: readonly number[], value: number) => [...row, ...new Array<number>(width - row.length).fill(value)];
   return {
     inputIds: examples.map((e) => pad(e.inputIds, padId)),

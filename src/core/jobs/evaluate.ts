@@ -50,7 +50,7 @@ async function evaluateTask(loaded: LoadedExperiment, base: BaseModel, task: Tas
     tools.ctx.progress({ phase: `evaluate ${name}`, done: i + 1, total: examples.length });
   }
   if (examples.length > 0 && correct.length === 0) tools.ctx.log('info', `task "${name}": the test data has no answer text (pre-tokenized?), so accuracy is n/a; held-out loss only`);
-  const losses = await tools.scorer.score(examples.map((e) => e.encoded), base.padId, evaluation.batchSize);
+  const losses = await tools.scorer.score(examples.map((e) => e.encoded), base.padId, evaluation.batchSize, loaded.experiment.training.maxLength);
   return taskEvaluation(correct, losses);
 }
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
+import { batchWidth, longestOf } from '../data';
 import type { EngineSessionOptions } from '../engine';
 import type { JobContext } from '../runFolder/context';
 import { checkSlidingWindow, type ModuleType } from '../model/config';
@@ -73,11 +74,12 @@ function metaOf(plan: ProbePlan, located: LocatedCheckpoint, totals: ProbeTotals
 
 /** One runner for the whole job: the method assignment from the shapes of every batch of every task. */
 function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonly ProbeTarget[], tasks: readonly ProbeTaskInput[], batchSize: number, recompute: boolean): ProbeRunner {
-  const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example)) })));
+  const shapes = tasks.flatMap((t) => batchesOf(t.examples, batchSize).map((b) => ({ examples: b.length, tokens: paddedLength(b.map((e) => e.example), plan.maxLength) })));
   return new ProbeRunner({
     forward: decoderForward(located.config, (g) => frozenWeights(g, located), { recompute }),
     targets,
     methods: methodsFor(targets, plan.method, shapes),
+    maxLength: plan.maxLength,
     // 'basic' (no fusions): the same sensitivities bit for bit at the 0.5B shape, session creation 21 -> 9 s and a
     // faster first batch (docs/memory.md, "Startup").
     createSession: (g) => sessionForModel(g, located, { graphOptimizationLevel: 'basic', ...plan.engine }),
@@ -89,9 +91,11 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
  * memory; returns whether to recompute each layer (probe.recompute, `auto` resolved by the memory estimate).
  */
 function checkFits(plan: ProbePlan, located: LocatedCheckpoint, tasks: readonly ProbeTaskInput[], targets: number, batchSize: number): boolean {
-  const length = Math.max(...tasks.flatMap((t) => t.examples.map((e) => paddedLength([e.example]))));
-  if (!Number.isFinite(length)) return plan.recompute === true;
-  checkSlidingWindow(located.config, length, 'probe.maxLength');
+  const longest = Math.max(...tasks.flatMap((t) => t.examples.map((e) => longestOf([e.example]))));
+  if (!Number.isFinite(longest)) return plan.recompute === true;
+  // Pads follow every real token, so only real tokens meet the window; the memory is the padded batch's.
+  checkSlidingWindow(located.config, longest, 'probe.maxLength');
+  const length = batchWidth(longest, plan.maxLength);
   const batch = Math.min(batchSize, Math.max(...tasks.map((t) => t.examples.length)));
   const limit = plan.memoryLimitBytes ?? os.totalmem();
   const job = { kind: 'probe' as const, batch, length, targets };

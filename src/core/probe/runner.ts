@@ -1,7 +1,7 @@
 // Runs the probe graph on batches. One graph and one session for the whole job (the method assignment is fixed):
 // frozen weights stay inside the session, batch and length are dynamic dims.
 import type { EngineSession, Graph, HostTensor } from '../engine';
-import { padBatch, type EncodedExample } from '../data';
+import { batchWidth, longestOf, padBatch, type EncodedExample } from '../data';
 import { buildProbeGraph, INPUT_IDS, LABELS, NORMS, type ProbeForward } from './graph';
 import type { NormMethod } from './norms';
 import type { ProbeTarget } from './targets';
@@ -15,14 +15,13 @@ export interface ProbeRunnerOptions {
   createSession: (g: Graph) => Promise<EngineSession>;
   /** Id written at padded positions (their labels are -100, so any valid id does). */
   padId?: number;
+  /** The job's max length: padding rounds batch lengths up (batchWidth) but not past it. */
+  maxLength?: number;
 }
 
-/** At least 2 positions, so the shifted loss has a (possibly unscored) token: 1-token examples add exactly 0. */
-const MIN_LENGTH = 2;
-
-/** The length a batch is padded to. */
-export function paddedLength(examples: readonly EncodedExample[]): number {
-  return Math.max(MIN_LENGTH, ...examples.map((e) => e.inputIds.length));
+/** The length a batch is padded to (at least 2 positions, so 1-token examples add exactly 0; then batchWidth). */
+export function paddedLength(examples: readonly EncodedExample[], maxLength?: number): number {
+  return batchWidth(longestOf(examples), maxLength);
 }
 
 function int64Rows(rows: readonly (readonly number[])[], width: number): HostTensor {
@@ -45,7 +44,7 @@ export class ProbeRunner {
   /** `result[m][b]`: example b's ||dL_b/dW_m||_F^2, in the order of the targets. */
   async norms(examples: readonly EncodedExample[]): Promise<Float64Array[]> {
     if (examples.length === 0) throw new Error('ProbeRunner.norms: empty batch');
-    const batch = padBatch(examples, this.options.padId ?? 0, MIN_LENGTH);
+    const batch = padBatch(examples, this.options.padId ?? 0, paddedLength(examples, this.options.maxLength));
     const session = await this.ready();
     const out = await session.run({ [INPUT_IDS]: int64Rows(batch.inputIds, batch.length), [LABELS]: int64Rows(batch.labels, batch.length) }, [NORMS]);
     const values = out[NORMS].data as Float32Array | Float64Array;

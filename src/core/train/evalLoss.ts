@@ -35,11 +35,11 @@ export class LossScorer {
     return new LossScorer(await openSession(g, options), feeds);
   }
 
-  /** Summed token loss and scored-token count of each example. */
-  async score(examples: readonly EncodedExample[], padId: number, batchSize: number): Promise<{ lossSum: number; tokens: number }[]> {
+  /** Summed token loss and scored-token count of each example; `maxLength` caps the padding (collate). */
+  async score(examples: readonly EncodedExample[], padId: number, batchSize: number, maxLength?: number): Promise<{ lossSum: number; tokens: number }[]> {
     const out: { lossSum: number; tokens: number }[] = [];
     for (let start = 0; start < examples.length; start += batchSize) {
-      const batch = collate(examples.slice(start, start + batchSize), padId);
+      const batch = collate(examples.slice(start, start + batchSize), padId, maxLength);
       const { token_mask: _unused, ...feeds } = batch.feeds;
       const result = await this.session.run({ ...feeds, ...this.feedsOfParams }, ['example_loss_sum']);
       const sums = result.example_loss_sum.data as Float32Array;

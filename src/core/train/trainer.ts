@@ -62,7 +62,7 @@ export class Trainer {
     const stats = new StepStats(this.parts.tasks.map((t) => t.name));
     for (let micro = 0; micro < settings.gradientAccumulation; micro++) {
       const drawn = this.parts.sampler.draw(settings.microBatchSize);
-      const batch = collate(drawn.map((d) => this.parts.tasks[d.task].examples[d.example]), this.parts.padId);
+      const batch = collate(drawn.map((d) => this.parts.tasks[d.task].examples[d.example]), this.parts.padId, settings.maxLength);
       const out = await graph.session.run(this.feeds(batch), graph.fetch);
       const loss = scalar(out.loss);
       if (!Number.isFinite(loss)) throw new NonFiniteLossError(this.step, `the loss is ${loss}`);
@@ -88,7 +88,7 @@ export class Trainer {
     const feeds: Record<string, HostTensor> = { ...batch.feeds };
     for (const [name, data] of this.parts.params) feeds[name] = { dtype: 'float32', dims: this.parts.shapes[name], data };
     for (const input of this.parts.graph.dropoutInputs) {
-      feeds[input.name] = dropoutMask(this.parts.dropoutRandom, this.parts.dropout, batch.batch, batch.length, input.dIn);
+      feeds[input.name] = dropoutMask(this.parts.dropoutRandom, this.parts.dropout, batch.batch, batch.length, input.dIn, batch.longest);
     }
     return feeds;
   }

@@ -34,7 +34,10 @@ export interface ScaleChildSpec {
 }
 
 export interface ScaleChildResult {
+  /** Seconds from the process start until the first probe batch or training step begins (loading, sessions). */
   startupSeconds: number;
+  /** The first batch or step's seconds over a steady one's: the first run of an input shape costs more (docs/memory.md). */
+  firstRatio: number;
   /** Probe: seconds per example; train: seconds per step. */
   unitSeconds: number;
   tokensPerSecond?: number;
@@ -69,10 +72,13 @@ async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
     maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, recompute: spec.recompute, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...optimizationOf(spec) },
   }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  // The first batch also builds the session: its compute time is taken as the later batches'.
+  // Each example of a batch reports the batch's seconds per example; the first batch began that long before.
   const later = batches.slice(spec.batch).map((b) => b.seconds);
   const unitSeconds = later.length > 0 ? Math.min(...later) : batches[0].seconds;
-  return { startupSeconds: batches[0].at - unitSeconds * spec.batch, unitSeconds, peakRssMiB: process.resourceUsage().maxRSS / 1024, load };
+  return {
+    startupSeconds: batches[0].at - batches[0].seconds * spec.batch, firstRatio: batches[0].seconds / unitSeconds, unitSeconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024, load,
+  };
 }
 
 async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
@@ -93,7 +99,7 @@ async function train(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const timed = steps.slice(1).map((s) => s.seconds);
   const unitSeconds = timed.length > 0 ? Math.min(...timed) : steps[0].seconds;
   return {
-    startupSeconds: steps[0].at - steps[0].seconds, unitSeconds, tokensPerSecond: (spec.batch * spec.length) / unitSeconds,
+    startupSeconds: steps[0].at - steps[0].seconds, firstRatio: steps[0].seconds / unitSeconds, unitSeconds, tokensPerSecond: (spec.batch * spec.length) / unitSeconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024, load,
   };
 }

@@ -16,6 +16,8 @@ import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from '.
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
              [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all] [--steps N]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
+  startup: seconds until the first probe batch or training step begins (loading the checkpoint, building sessions);
+  first: that first batch or step's time over a steady one's (the first run of an input shape allocates tensor by tensor).
   --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
   --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto"; "rc" marks it).
   --allocator glibc runs the jobs without the allocator settings the worker and the CLI use (A/B; GLIBC_TUNABLES=glibc.malloc.hugetlb=0 drops only the huge pages).
@@ -78,7 +80,7 @@ function row(job: Job, config: ModelConfig, r: ScaleChildResult | string, predic
   const gflops = flops / r.unitSeconds / 1e9;
   const speed = job.spec.kind === 'probe' ? `${r.unitSeconds.toFixed(2)} s/example` : `${(r.tokensPerSecond ?? 0).toFixed(0)} tok/s`;
   const error = predicted === undefined ? '' : ` (${(100 * (predicted / r.peakRssMiB - 1)).toFixed(0)}%)`;
-  return `${what} ${(r.peakRssMiB / 1024).toFixed(2).padStart(8)} ${(predictedText + error).padStart(9)}  ${r.startupSeconds.toFixed(1).padStart(6)} s  ${speed.padStart(16)}  ${gflops.toFixed(1).padStart(6)} GFLOP/s = ${(100 * gflops / peak).toFixed(0)}% of MatMul peak`;
+  return `${what} ${(r.peakRssMiB / 1024).toFixed(2).padStart(8)} ${(predictedText + error).padStart(9)}  ${r.startupSeconds.toFixed(1).padStart(6)} s  ${`${r.firstRatio.toFixed(1)}x`.padStart(5)}  ${speed.padStart(16)}  ${gflops.toFixed(1).padStart(6)} GFLOP/s = ${(100 * gflops / peak).toFixed(0)}% of MatMul peak`;
 }
 
 /** The first `layers` layers of a shape (same widths, vocabulary and head), in its own cache folder. */
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
   const peak = await matmulPeakGflops();
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
   log(`${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; checkpoints in ${cache}; MatMul peak ${peak.toFixed(1)} GFLOP/s`);
-  const header = `${'model job batch x length (rc: recompute)'.padEnd(33)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  ${'speed'.padStart(16)}  compute`;
+  const header = `${'model job batch x length (rc: recompute)'.padEnd(33)} ${'peak GiB'.padStart(8)} ${'predicted'.padStart(9)}  startup  first  ${'speed'.padStart(16)}  compute`;
   const lines = [header];
   const measured: [Job, ModelConfig, ScaleChildResult | string, number][] = [];
   for (const job of jobs) {

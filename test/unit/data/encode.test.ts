@@ -64,7 +64,7 @@ describe('encodeRecord', () => {
 
 describe('padBatch', () => {
   it('right-pads ids with padId, labels with -100, mask with 0', () => {
-    const batch = padBatch([{ inputIds: [1, 2, 3], labels: [-100, 2, 3] }, { inputIds: [1], labels: [-100] }], 0);
+    const batch = padBatch([{ inputIds: [1, 2, 3], labels: [-100, 2, 3] }, { inputIds: [1], labels: [-100] }], 0, 3);
     assert.deepEqual(batch, {
       inputIds: [[1, 2, 3], [1, 0, 0]],
       labels: [[-100, 2, 3], [-100, -100, -100]],
@@ -72,6 +72,7 @@ describe('padBatch', () => {
       length: 3,
     });
     assert.equal(padBatch([{ inputIds: [1], labels: [1] }], 9, 4).inputIds[0].join(), '1,9,9,9');
+    assert.equal(padBatch([{ inputIds: [1], labels: [1] }], 9).length, 16, 'by default a multiple of PAD_MULTIPLE');
     assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
   });
 });
