@@ -3,6 +3,7 @@ import { onnxTypeCode } from './dtypes';
 import { GraphCore } from './graphCore';
 import { AttrValue, InitializerSource, Node, Tensor, TensorData } from './ir';
 import { ATTRIBUTE_TYPE, DATA_LOCATION_EXTERNAL, IR_VERSION, OPSET_VERSION } from './onnxSchema';
+import { PATTERN_KEY_DIM, PATTERN_KEY_INPUT } from './patternKey';
 
 /** Where one initializer's bytes live when they are not inline. */
 export interface ExternalLocation {
@@ -32,11 +33,17 @@ export function buildModelProto(graph: GraphCore, place: PlaceInitializer): Obj 
       name: graph.name,
       node: nodes.map(nodeProto),
       initializer: initializers.map(([t, source]) => tensorProto(t, source, place(t, source))),
-      input: graph.inputs.map(valueInfo),
+      // One more input that no node reads: EngineSession.run feeds it so that each set of input shapes gets its own
+      // onnxruntime memory plan (patternKey.ts).
+      input: [...graph.inputs.map(valueInfo), PATTERN_KEY_VALUE_INFO],
       output: graph.outputs.map(valueInfo),
     },
   };
 }
+
+const PATTERN_KEY_VALUE_INFO: Obj = {
+  name: PATTERN_KEY_INPUT, type: { tensorType: { elemType: onnxTypeCode('float32'), shape: { dim: [{ dimValue: 0 }, { dimParam: PATTERN_KEY_DIM }] } } },
+};
 
 /** Nodes that some graph output depends on, in build (topological) order. */
 function liveNodes(graph: GraphCore): Node[] {

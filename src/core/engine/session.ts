@@ -7,6 +7,7 @@ import { GraphCore } from './graphCore';
 import { PlacementProbe, type PlacementReport } from './placement';
 import { serializeModel, SerializedModel } from './serialize';
 import { engineRunError } from './engineErrors';
+import { PATTERN_KEY_INPUT, PatternKeys } from './patternKey';
 
 /** A tensor on the host: what `run` takes and returns. */
 export interface HostTensor {
@@ -44,6 +45,8 @@ export type ModelSource = string | Uint8Array | SerializedModel;
 export class EngineSession {
   private released = false;
   private placement: { probe: PlacementProbe; name: string; report: (r: PlacementReport) => void; notify: (m: string) => void } | undefined;
+  /** Models built here have the memory-pattern key input; a model file from elsewhere may not. */
+  private readonly patternKeys: PatternKeys | undefined;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -51,7 +54,9 @@ export class EngineSession {
     readonly device: ResolvedDevice,
     /** Messages emitted while creating the session (also sent to onNotice). */
     readonly notices: readonly string[],
-  ) {}
+  ) {
+    this.patternKeys = session.inputNames.includes(PATTERN_KEY_INPUT) ? new PatternKeys() : undefined;
+  }
 
   /** Loads a model on the requested device, falling back (CUDA, WebGPU, CPU) with a notice when a provider fails. */
   static async create(model: ModelSource, options: EngineSessionOptions = {}): Promise<EngineSession> {
@@ -83,7 +88,8 @@ export class EngineSession {
     return EngineSession.create(serializeModel(graph), { ...options, name: options.name ?? graph.name });
   }
 
-  get inputNames(): readonly string[] { return this.session.inputNames; }
+  /** The graph's inputs (without the memory-pattern key, which `run` feeds itself). */
+  get inputNames(): readonly string[] { return this.session.inputNames.filter((name) => name !== PATTERN_KEY_INPUT); }
   get outputNames(): readonly string[] { return this.session.outputNames; }
 
   /** Runs the model; `fetch` limits the outputs computed (default: all). */
@@ -91,6 +97,7 @@ export class EngineSession {
     if (this.released) throw new Error('EngineSession.run after dispose()');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(name, t);
+    if (this.patternKeys) ortFeeds[PATTERN_KEY_INPUT] = toOrtTensor(PATTERN_KEY_INPUT, this.patternKeys.feed(feeds));
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
       results = fetch ? await this.session.run(ortFeeds, [...fetch]) : await this.session.run(ortFeeds);
