@@ -27,7 +27,7 @@ export interface ScaleChildSpec {
   threads?: number;
   /** onnxruntime's CPU arena (default: as the jobs open sessions, i.e. off for checkpoint files). */
   arena?: boolean;
-  /** Graph optimization level (default: as the jobs open them: 'basic' for the probe, 'all' for training). */
+  /** Graph optimization level (default: as the jobs open them: 'basic' for the probe, 'extended' for training). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Per-layer recomputation (default: the job's default). */
   recompute?: boolean;

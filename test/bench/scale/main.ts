@@ -21,7 +21,7 @@ const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs prob
   --llama7b adds a Llama-2-7B-shaped probe at batch 1 x 128 (13 GB of disk). Jobs predicted above 4 GiB run under flock /tmp/smoe-heavy.lock.
   --recompute forces per-layer recomputation on or off (default: what the job would choose, "auto"; "rc" marks it).
   --allocator glibc runs the jobs without the allocator settings the worker and the CLI use (A/B; GLIBC_TUNABLES=glibc.malloc.hugetlb=0 drops only the huge pages).
-  --optimization LEVEL opens the sessions at another graph optimization level than the jobs do (probe 'basic', training 'all').
+  --optimization LEVEL opens the sessions at another graph optimization level than the jobs do (probe 'basic', training 'extended').
   --steps N runs N training steps instead of 3 (the first is not timed; the speed is the fastest of the others).
   --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
