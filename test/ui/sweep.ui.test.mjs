@@ -149,9 +149,16 @@ describe('a 2×2 sweep from the workbench to the comparison', () => {
     const input = dialog.locator('input');
     const shown = Date.now() + 10_000;
     while (!(await input.inputValue()).endsWith('.csv') && Date.now() < shown) await new Promise((resolve) => setTimeout(resolve, 100));
-    await input.fill(target);
-    assert.equal(await input.inputValue(), target);
-    await dialog.locator('.monaco-button').filter({ hasText: /^OK$/ }).first().click();
+    // The dialog validates the typed path asynchronously; an OK pressed while it is still doing so can be dropped (seen
+    // once on a loaded machine: the dialog stayed open). Press it again while the dialog is still up, with the path
+    // typed again if the dialog replaced it meanwhile.
+    for (let attempt = 0; attempt < 3 && !fs.existsSync(target); attempt++) {
+      if (!(await dialog.isVisible())) break;
+      if ((await input.inputValue()) !== target) await input.fill(target);
+      assert.equal(await input.inputValue(), target);
+      await dialog.locator('.monaco-button').filter({ hasText: /^OK$/ }).first().click();
+      await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
     const deadline = Date.now() + 15_000;
     while (!fs.existsSync(target)) {
       if (Date.now() > deadline) {
