@@ -33,9 +33,15 @@ export function batchWidth(longest: number, cap = Number.POSITIVE_INFINITY): num
   return Math.max(least, Math.min(Math.ceil(least / PAD_MULTIPLE) * PAD_MULTIPLE, cap));
 }
 
+/** The length a batch of these examples is padded to (batchWidth of the longest, not past `maxLength`). */
+export function paddedLength(examples: readonly EncodedExample[], maxLength?: number): number {
+  return batchWidth(longestOf(examples), maxLength);
+}
+
 /** Right-pads examples to `width` (default: batchWidth of the longest); pad tokens are `padId`, labelled -100. */
-export function padBatch(examples: readonly EncodedExample[], padId: number, width = batchWidth(longestOf(examples))): PaddedBatch {
+export function padBatch(examples: readonly EncodedExample[], padId: number, width?: number): PaddedBatch {
   const longest = longestOf(examples);
+  width ??= batchWidth(longest);
   if (width < longest) throw new Error(`padBatch: width ${width} is shorter than the longest example (${longest} tokens)`);
   const pad = (row: readonly number[], value: number) => [...row, ...new Array<number>(width - row.length).fill(value)];
   return {

@@ -1,7 +1,7 @@
 // Runs the probe graph on batches. One graph and one session for the whole job (the method assignment is fixed):
 // frozen weights stay inside the session, batch and length are dynamic dims.
 import type { EngineSession, Graph, HostTensor } from '../engine';
-import { batchWidth, longestOf, padBatch, type EncodedExample } from '../data';
+import { padBatch, paddedLength, type EncodedExample } from '../data';
 import { buildProbeGraph, INPUT_IDS, LABELS, NORMS, type ProbeForward } from './graph';
 import type { NormMethod } from './norms';
 import type { ProbeTarget } from './targets';
@@ -19,10 +19,8 @@ export interface ProbeRunnerOptions {
   maxLength?: number;
 }
 
-/** The length a batch is padded to (at least 2 positions, so 1-token examples add exactly 0; then batchWidth). */
-export function paddedLength(examples: readonly EncodedExample[], maxLength?: number): number {
-  return batchWidth(longestOf(examples), maxLength);
-}
+/** The length a batch is padded to: the data layer's (at least 2 positions, so 1-token examples add exactly 0). */
+export { paddedLength };
 
 function int64Rows(rows: readonly (readonly number[])[], width: number): HostTensor {
   const data = new BigInt64Array(rows.length * width);
