@@ -41,6 +41,11 @@ export class IndexOps extends ShapeOps {
     return { values, indices };
   }
 
+  /** The int64 indices [rank, n] of x's non-zero (true) entries in row-major order; n is known at run time only. */
+  nonZero(x: Tensor): Tensor {
+    return this.op('NonZero', [x], 'int64', [x.rank, this.freshDim('nonzero')]);
+  }
+
   /** Integers start, start+delta, ... below limit (int64 scalars in, 1-D out). */
   range(start: Tensor, limit: Tensor, delta: Tensor): Tensor {
     return this.op('Range', [start, limit, delta], start.dtype, [this.freshDim('range')]);

@@ -36,10 +36,15 @@ export class MathOps extends GraphCore {
    */
   stopGradient(x: Tensor): Tensor { return this.unary('StopGradient', x); }
 
-  /** Sum of any number of same-dtype tensors with broadcasting. */
+  /**
+   * Sum of any number of same-dtype tensors with broadcasting, as binary Adds from left to right: the same floats as
+   * ONNX Sum (onnxruntime's Sum adds its inputs in that order), but onnxruntime's CPU Sum of more than two inputs
+   * allocates each partial sum outside the run's memory plan, and with the job allocator settings each of those is a
+   * fresh mapping faulted in 4 KiB at a time (docs/memory.md, "Sum"): a 9-term gradient sum at 0.5B took 20-30 ms.
+   */
   sum(...terms: Tensor[]): Tensor {
-    if (terms.length === 1) return terms[0];
-    return this.op('Sum', terms, terms[0].dtype, broadcastShapes(...terms.map((t) => t.shape)));
+    if (terms.length === 0) throw new Error('sum of no tensors');
+    return terms.slice(1).reduce((total, term) => this.add(total, term), terms[0]);
   }
 
   /** Matrix product over the last two axes; leading (batch) axes broadcast. */

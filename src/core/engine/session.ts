@@ -148,6 +148,7 @@ async function load(model: ModelSource, device: ResolvedDevice, options: EngineS
     enableMemPattern: options.memoryPattern ?? true,
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
+    ...(profilePrefix === undefined && process.env.SMOE_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.SMOE_ORT_PROFILE } : {}),
   };
   if (typeof model === 'string') return ort.InferenceSession.create(model, sessionOptions);
   if (model instanceof Uint8Array) return ort.InferenceSession.create(model, sessionOptions);

@@ -20,6 +20,8 @@ export interface ScaleChildSpec {
   tasks: { name: string; file: string }[];
   /** Probe: examples per task and per graph run; train: micro-batch. */
   batch: number;
+  /** Probe: batches per task (default 1; the speed is the fastest batch after the first). */
+  batches?: number;
   length: number;
   /** Training steps (the first is not timed). */
   steps: number;
@@ -68,7 +70,7 @@ async function probe(spec: ScaleChildSpec): Promise<ScaleChildResult> {
   const batches: { at: number; seconds: number }[] = [];
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoe-scale-')), 'sensitivity.json');
   await probeWithInputs({
-    model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch, seed: 1,
+    model: { path: spec.modelDir, format: 'hf' }, tasks: spec.tasks, modules: [...ATTENTION], samplesPerTask: spec.batch * (spec.batches ?? 1), seed: 1,
     maxLength: spec.length, trainOnInputs: false, clip: null, method: 'auto', batchSize: spec.batch, recompute: spec.recompute, engine: { device: 'cpu', intraOpThreads: spec.threads, memoryArena: spec.arena, ...optimizationOf(spec) },
   }, out, context((e) => { if (e.type === 'probe-example') batches.push({ at: elapsed(), seconds: e.seconds }); }));
   fs.rmSync(path.dirname(out), { recursive: true, force: true });

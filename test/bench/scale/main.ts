@@ -14,7 +14,7 @@ import { predictPeak } from './predict';
 import { LLAMA2_7B, QWEN25_05B, QWEN25_15B, QWEN25_3B, type ScaleShape } from './shapes';
 
 const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs probe,train] [--llama7b] [--cache DIR] [--threads N] [--arena]
-             [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all] [--steps N]
+             [--recompute on|off] [--layers N] [--allocator glibc] [--optimization all] [--steps N] [--batches N]
   Probe: 2 tasks x 4 examples x 128 tokens on q/k/v/o. Train: 3 steps, micro-batch 2 x 128, 2 experts on every q/k/v/o.
   startup: seconds until the first probe batch or training step begins (loading the checkpoint, building sessions);
   first: that first batch or step's time over a steady one's (the first run of an input shape allocates tensor by tensor).
@@ -23,6 +23,7 @@ const HELP = `usage: npm run bench:scale -- [--shapes 0.5b,1.5b,3b] [--jobs prob
   --allocator glibc runs the jobs without the allocator settings the worker and the CLI use (A/B; GLIBC_TUNABLES=glibc.malloc.hugetlb=0 drops only the huge pages).
   --optimization LEVEL opens the sessions at another graph optimization level than the jobs do (probe 'basic', training 'extended').
   --steps N runs N training steps instead of 3 (the first is not timed; the speed is the fastest of the others).
+  --batches N probes N batches per task instead of 1 (more batches after the first to take the speed from).
   --layers N cuts every shape to its first N layers (its own checkpoint, e.g. qwen2.5-0.5b-4l): quick A/B checks.`;
 
 interface Job { shape: ScaleShape; spec: Omit<ScaleChildSpec, 'modelDir' | 'tasks'> }
@@ -100,8 +101,10 @@ async function main(): Promise<void> {
   const kinds = (flag('jobs') ?? 'probe,train').split(',');
   const steps = flag('steps') === undefined ? TRAIN.steps : Number(flag('steps'));
   if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be a whole number ≥ 2 (the first step is not timed), got ${flag('steps')}`);
-  const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch }, { ...TRAIN, steps }].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
-  if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1 } });
+  const batches = flag('batches') === undefined ? 1 : Number(flag('batches'));
+  if (!Number.isInteger(batches) || batches < 1) throw new Error(`--batches must be a whole number ≥ 1, got ${flag('batches')}`);
+  const jobs: Job[] = shapes.flatMap((shape) => [{ ...PROBE, batch: shape.probeBatch ?? PROBE.batch, batches }, { ...TRAIN, steps }].filter((j) => kinds.includes(j.kind)).map((spec) => ({ shape, spec })));
+  if (process.argv.includes('--llama7b')) jobs.push({ shape: LLAMA2_7B, spec: { ...PROBE, batch: 1, batches } });
   const child = path.join(__dirname, 'benchScaleChild.js');
   const peak = await matmulPeakGflops();
   const log = (m: string): void => void process.stdout.write(`${m}\n`);
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
   for (const job of jobs) {
     const modelDir = ensureCheckpoint(cache, job.shape, log);
     const config = parseHfConfig(job.shape.config, path.join(modelDir, 'config.json'));
-    const tasks = ensureTasks(cache, config.vocabSize, job.spec.kind === 'probe' ? job.spec.batch : 4, job.spec.length);
+    const tasks = ensureTasks(cache, config.vocabSize, job.spec.kind === 'probe' ? job.spec.batch * (job.spec.batches ?? 1) : 4, job.spec.length);
     const recomputeFlag = flag('recompute');
     const { mib: predicted, recompute } = predictPeak(modelDir, { ...job.spec, ...(recomputeFlag ? { recompute: recomputeFlag === 'on' } : {}) });
     const r = measure(child, { ...job, spec: { ...job.spec, recompute } }, modelDir, tasks, predicted, threads);

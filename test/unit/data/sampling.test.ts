@@ -3,6 +3,23 @@ import { describe, it } from 'node:test';
 import { answerPatternFor, defaultAnswerPattern, extractAnswer, sampleExamples, sampleIndices, SeededRandom } from '../../../src/core/data';
 
 describe('sampling', () => {
+  it('fillKeep draws what next() >= p draws, and leaves the stream where next() would', () => {
+    // Seeds whose states pass 2^31 (signed vs unsigned) and p at the edges, where u / 2^32 meets p exactly.
+    for (const seed of [1, 0x7fffffff, 0xfffffff0, 123456789]) {
+      const first = new SeededRandom(seed).next();
+      for (const p of [0, 0.05, 0.1, 0.5, 1 / 3, 0.999, 1, first, first + 2 ** -33]) {
+        const [loop, fast] = [new SeededRandom(seed), new SeededRandom(seed)];
+        const want = Uint8Array.from({ length: 3000 }, () => (loop.next() >= p ? 1 : 0));
+        const got = new Uint8Array(3002).fill(7);
+        fast.fillKeep(got, 1, 3000, p);
+        assert.deepEqual(got.subarray(1, 3001), want, `seed ${seed}, p ${p}`);
+        assert.deepEqual([got[0], got[3001]], [7, 7], 'writes only [start, start + count)');
+        assert.equal(fast.save(), loop.save());
+        assert.equal(fast.next(), loop.next());
+      }
+    }
+  });
+
   it('takes everything in file order when N >= count', () => {
     assert.deepEqual(sampleIndices(4, 4, 1), [0, 1, 2, 3]);
     assert.deepEqual(sampleIndices(3, 10, 1), [0, 1, 2]);

@@ -128,7 +128,6 @@ export const GRADIENT_CASES: Readonly<Record<string, GradientCase>> = Object.fre
   Squeeze: unary((g, x) => g.squeeze(g.exp(g.unsqueeze(x, [0])), [0])),
   StopGradient: stopGradientCase,
   Sub: binary((g, x, y) => g.sub(x, y), [], [2, 3]),
-  Sum: binary((g, x, y) => g.sum(x, y, g.mul(x, x)), [2, 3], [1, 3]),
   Tanh: unary((g, x) => g.tanh(x)),
   TopK: unary((g, x) => g.topk(x, 2, -1).values, [2, 4]),
   Transpose: unary((g, x) => g.transpose(x, [2, 0, 1]), [2, 3, 4]),

@@ -1,7 +1,7 @@
 // Every element-wise gradient rule against central finite differences in float64.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Graph, Tensor } from '../../../src/core/engine';
+import { EngineSession, Graph, Tensor } from '../../../src/core/engine';
 import { checkGradients, randomTensor, rng } from './gradcheck';
 import { binary } from './gradientCases';
 
@@ -58,8 +58,29 @@ test('Where routes the gradient by the condition and un-broadcasts', async () =>
   await checkBinary((g, x, y) => g.where(g.greater(x, 0), g.mul(x, 2), y), [2, 3], [3]);
 });
 
-test('Sum of several tensors with broadcasting', async () => {
+test('sum of several tensors (binary Adds) with broadcasting', async () => {
   await checkBinary((g, x, y) => g.sum(x, y, g.mul(x, x)), [2, 3], [1, 3]);
+});
+
+test('sum is left-to-right binary Adds with the floats of ONNX Sum, and emits no Sum node', async () => {
+  // onnxruntime's CPU Sum of more than two inputs allocates its partial sums outside the run's memory plan
+  // (docs/memory.md, "Sum"); the Adds must give the very same float32 values.
+  class SumGraph extends Graph { onnxSum(terms: Tensor[]): Tensor { return this.op('Sum', terms, 'float32', terms[0].shape); } }
+  const g = new SumGraph('sums');
+  const terms = Array.from({ length: 9 }, (_, i) => g.input(`t${i}`, 'float32', [2, 3, 5]));
+  g.output(g.sum(...terms), 'adds');
+  g.output(g.onnxSum(terms), 'onnx');
+  assert.equal(g.nodes.filter((n) => n.opType === 'Sum').length, 1, 'only the reference Sum');
+  assert.equal(g.nodes.filter((n) => n.opType === 'Add').length, 8);
+  const random = rng(9);
+  const feeds = Object.fromEntries(terms.map((t) => [t.name, { dtype: 'float32' as const, dims: [2, 3, 5], data: Float32Array.from({ length: 30 }, () => (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4)) }]));
+  const session = await EngineSession.fromGraph(g, { graphOptimizationLevel: 'extended' });
+  try {
+    const out = await session.run(feeds);
+    assert.deepEqual(Array.from(out.adds.data as Float32Array), Array.from(out.onnx.data as Float32Array));
+  } finally {
+    await session.dispose();
+  }
 });
 
 test('Cast float64 -> float32 -> float64 passes the gradient (float32 tolerance)', async () => {

@@ -58,7 +58,6 @@ export const elementwiseRules: Readonly<Record<string, GradientRule>> = Object.f
   Clip: clipRule,
   Where: whereRule,
   Cast: castRule,
-  Sum: (ctx) => ctx.node.inputs.map((t, i) => ifNeeded(ctx, i, () => unbroadcast(ctx.g, outputGrad(ctx), t as Tensor))),
   StopGradient: NO_GRADIENT,
 });
 
