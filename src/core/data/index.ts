@@ -4,7 +4,7 @@
  * response-only labels, seeded sampling, answer patterns and right-padded batches. No vscode import.
  */
 export { ANSWER_PATTERNS, answerPatternFor, defaultAnswerPattern, extractAnswer } from './answers';
-export { batchWidth, chunk, longestOf, MIN_BATCH_LENGTH, PAD_MULTIPLE, padBatch, paddedLength, type PaddedBatch } from './batch';
+export { batchWidth, chunk, longestOf, MIN_BATCH_LENGTH, PAD_MULTIPLE, padBatch, paddedLength, PICK_SCORED_UP_TO, picksScoredRows, type PaddedBatch } from './batch';
 export {
   encodePrompt, encodeRecord, encodeTextRecord, IGNORE_INDEX, scoredTokens, truncateTokenized,
   type EncodedExample, type EncodeOptions, type Tokenizer,

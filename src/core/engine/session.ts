@@ -67,7 +67,9 @@ export class EngineSession {
     };
     let probe: PlacementProbe | undefined;
     const attempt = async (d: ResolvedDevice): Promise<ort.InferenceSession> => {
-      probe = options.onPlacement ? new PlacementProbe() : undefined;
+      // SMOE_ORT_PROFILE=prefix keeps onnxruntime's profile of every run of every session (docs/memory.md); the
+      // placement report, which profiles the first run only, is then left out.
+      probe = options.onPlacement && !process.env.SMOE_ORT_PROFILE ? new PlacementProbe() : undefined;
       try {
         return await load(model, d, options, probe?.prefix);
       } catch (error) {
@@ -114,6 +116,7 @@ export class EngineSession {
   async dispose(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    if (process.env.SMOE_ORT_PROFILE) this.session.endProfiling();
     await this.session.release();
     this.placement?.probe.discard();
   }

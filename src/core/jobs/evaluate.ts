@@ -1,6 +1,6 @@
 // The `evaluate` job: greedy generation + answer matching and held-out loss per task, for the base model or
 // the base model with a trained adapter; writes eval.json.
-import { extractAnswer } from '../data';
+import { extractAnswer, picksScoredRows } from '../data';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,7 +121,8 @@ export async function runEvaluateJob(request: EvaluateRequest, ctx: JobContext, 
     const base = baseModelOf(inputs);
     const adapter = loadAdapter(request.adapterRun, base);
     const options = { ...jobEngineOptions(request, loaded, jobCtx), ...load.hooks(jobCtx) };
-    const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession);
+    const scored = picksScoredRows(inputs.tasks.flatMap((t) => t.examples.map((e) => e.encoded)));
+    const scorer = await LossScorer.create(base.buildLogits, adapter, options, base.openSession, scored);
     const generator = await base.createGenerator(adapter, options);
     try {
       const tools = { scorer, generate: (ids: number[]) => generator.greedy(ids, maxNewTokens), ctx: jobCtx };

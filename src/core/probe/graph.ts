@@ -49,13 +49,13 @@ function ghostWithSharedGram(g: Graph): (x: Tensor, delta: Tensor) => Tensor {
 }
 
 /** The whole probe graph for one method assignment (`methods[m]` for `targets[m]`); output NORMS [M, batch]. */
-export function buildProbeGraph(forward: ProbeForward, targets: readonly ProbeTarget[], methods: readonly NormMethod[]): Graph {
+export function buildProbeGraph(forward: ProbeForward, targets: readonly ProbeTarget[], methods: readonly NormMethod[], options: { scoredRowsOnly?: boolean } = {}): Graph {
   if (methods.length !== targets.length) throw new Error(`${methods.length} methods for ${targets.length} targets`);
   const g = new Graph('sensitivity_probe');
   const inputIds = g.input(INPUT_IDS, 'int64', ['batch', 'seq']);
   const labels = g.input(LABELS, 'int64', ['batch', 'seq']);
   const { logits, captured } = captureTargets(g, forward, targets, inputIds);
-  const { loss } = crossEntropy(g, logits, labels, { shift: true, reduction: 'sumOfExampleMeans' });
+  const { loss } = crossEntropy(g, logits, labels, { shift: true, reduction: 'sumOfExampleMeans', scoredRowsOnly: options.scoredRowsOnly });
   // With recomputed layers, x is read from the layer's backward copy (forwardValue), so the forward x dies early.
   const { grads: deltas, forwardValue } = backward(g, loss, captured.map((c) => c.y));
   const ghost = ghostWithSharedGram(g);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
-import { batchWidth, longestOf } from '../data';
+import { batchWidth, longestOf, picksScoredRows } from '../data';
 import type { EngineSessionOptions } from '../engine';
 import type { JobContext } from '../runFolder/context';
 import { checkSlidingWindow, type ModuleType } from '../model/config';
@@ -80,6 +80,7 @@ function runnerFor(plan: ProbePlan, located: LocatedCheckpoint, targets: readonl
     targets,
     methods: methodsFor(targets, plan.method, shapes),
     maxLength: plan.maxLength,
+    scoredRowsOnly: picksScoredRows(tasks.flatMap((t) => t.examples.map((e) => e.example))),
     // 'basic' (no fusions): the same sensitivities bit for bit at the 0.5B shape, session creation 21 -> 9 s and a
     // faster first batch (docs/memory.md, "Startup").
     createSession: (g) => sessionForModel(g, located, { graphOptimizationLevel: 'basic', ...plan.engine }),

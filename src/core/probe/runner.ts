@@ -17,6 +17,8 @@ export interface ProbeRunnerOptions {
   padId?: number;
   /** The job's max length: padding rounds batch lengths up (batchWidth) but not past it. */
   maxLength?: number;
+  /** The LM head on the scored rows only (data/batch.ts picksScoredRows). */
+  scoredRowsOnly?: boolean;
 }
 
 /** The length a batch is padded to: the data layer's (at least 2 positions, so 1-token examples add exactly 0). */
@@ -55,7 +57,7 @@ export class ProbeRunner {
   }
 
   private async ready(): Promise<EngineSession> {
-    this.session ??= this.options.createSession(buildProbeGraph(this.options.forward, this.options.targets, this.options.methods));
+    this.session ??= this.options.createSession(buildProbeGraph(this.options.forward, this.options.targets, this.options.methods, { scoredRowsOnly: this.options.scoredRowsOnly }));
     const session = await this.session;
     this.device = session.device;
     return session;

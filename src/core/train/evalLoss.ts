@@ -17,14 +17,15 @@ export interface AdapterValues {
 export class LossScorer {
   private constructor(private readonly session: EngineSession, private readonly feedsOfParams: Record<string, { dtype: 'float32'; dims: number[]; data: Float32Array }>) {}
 
-  static async create(buildLogits: LogitsBuilder, adapter: AdapterValues | undefined, options: EngineSessionOptions, openSession: SessionOpener = openInMemory): Promise<LossScorer> {
+  /** `scoredRowsOnly`: the LM head on the scored rows only (data/batch.ts picksScoredRows of the examples to score). */
+  static async create(buildLogits: LogitsBuilder, adapter: AdapterValues | undefined, options: EngineSessionOptions, openSession: SessionOpener = openInMemory, scoredRowsOnly = false): Promise<LossScorer> {
     const g = new Graph('eval_loss');
     const inputIds = g.input('input_ids', 'int64', ['batch', 'seq']);
     const labels = g.input('labels', 'int64', ['batch', 'seq']);
     const adapters = adapter ? new AdapterGraph(g, adapter.config, adapter.modules, { training: false }) : undefined;
     const logits = buildLogits(g, inputIds, adapters?.hook);
     adapters?.checkAllApplied();
-    const ce = crossEntropy(g, logits, labels, { shift: true });
+    const ce = crossEntropy(g, logits, labels, { shift: true, scoredRowsOnly });
     g.output(g.reduceSum(ce.tokenLoss, [-1], false), 'example_loss_sum');
     const feeds: LossScorer['feedsOfParams'] = {};
     for (const spec of adapters?.specs ?? []) {

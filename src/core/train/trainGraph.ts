@@ -1,6 +1,6 @@
 // The training graph: decoder with adapters -> response-only cross-entropy (+ balance loss) -> gradients of
 // every adapter tensor, plus what the step event reports (per-example loss sums, router load).
-import { crossEntropy, EngineSession, Graph, gradients, type EngineSessionOptions, type Tensor } from '../engine';
+import { crossEntropy, EngineSession, Graph, gradients, type CrossEntropyOptions, type EngineSessionOptions, type Tensor } from '../engine';
 import { AdapterGraph } from '../model/adapters/adapterGraph';
 import type { AdaptedModule, LoraMoeConfig } from '../model/adapters/config';
 import type { ProjectionAdapter } from '../model/decoder/layer';
@@ -39,8 +39,11 @@ export interface TrainGraph {
   fetch: string[];
 }
 
+/** How the logits are built, and whether the LM head runs on the scored rows only (data/batch.ts picksScoredRows). */
+export type GraphOptions = LogitsOptions & Pick<CrossEntropyOptions, 'scoredRowsOnly'>;
+
 /** What the graph computes, before it becomes a session (tests inspect it). */
-export function buildTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, options: { training?: boolean } & LogitsOptions = {}) {
+export function buildTrainGraph(config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, options: { training?: boolean } & GraphOptions = {}) {
   const g = new Graph('train_step');
   const inputIds = g.input(FEED.inputIds, 'int64', ['batch', 'seq']);
   const labels = g.input(FEED.labels, 'int64', ['batch', 'seq']);
@@ -48,7 +51,7 @@ export function buildTrainGraph(config: LoraMoeConfig, modules: readonly Adapted
   const adapters = new AdapterGraph(g, config, modules, { training: options.training ?? true, tokenMask });
   const logits = buildLogits(g, inputIds, adapters.hook, { recompute: options.recompute });
   adapters.checkAllApplied();
-  const ce = crossEntropy(g, logits, labels, { shift: true, reduction: 'mean' });
+  const ce = crossEntropy(g, logits, labels, { shift: true, reduction: 'mean', scoredRowsOnly: options.scoredRowsOnly });
   const balance = adapters.totalBalanceLoss();
   const loss = balance ? g.add(ce.loss, balance) : g.identity(ce.loss);
   g.output(loss, FETCH.loss);
@@ -69,7 +72,7 @@ export function buildTrainGraph(config: LoraMoeConfig, modules: readonly Adapted
 
 export async function createTrainGraph(
   config: LoraMoeConfig, modules: readonly AdaptedModule[], buildLogits: LogitsBuilder, sessionOptions: EngineSessionOptions, openSession: SessionOpener = openInMemory,
-  logits: LogitsOptions = {},
+  logits: GraphOptions = {},
 ): Promise<TrainGraph> {
   const built = buildTrainGraph(config, modules, buildLogits, logits);
   const session = await openSession(built.g, sessionOptions);

@@ -1,7 +1,7 @@
 // The training loop inside a run folder: fresh start or resume, events per step, checkpoints, cancel, export.
 import { JobCancelledError, type JobContext } from '../runFolder/context';
 import type { TrainingSettings } from '../experiment/types';
-import { deriveSeed, SeededRandom } from '../data';
+import { deriveSeed, picksScoredRows, SeededRandom } from '../data';
 import type { EngineSessionOptions } from '../engine';
 import type { ModelConfig } from '../model/config';
 import { adaptedModules, type LoraMoeConfig } from '../model/adapters/config';
@@ -72,7 +72,8 @@ export async function trainInRunFolder(inputs: TrainRunInputs): Promise<TrainRes
   const { ctx, settings, runDir } = inputs;
   removeStaleTemporaries(runDir);
   const modules = adaptedModules(inputs.config, inputs.model);
-  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions, inputs.openSession, { recompute: inputs.recompute });
+  const scoredRowsOnly = picksScoredRows(inputs.tasks.flatMap((t) => t.examples));
+  const graph = await createTrainGraph(inputs.config, modules, inputs.buildLogits, inputs.sessionOptions, inputs.openSession, { recompute: inputs.recompute, scoredRowsOnly });
   try {
     const run = prepare(inputs, graph);
     const trainableParams = adapterParamSpecs(inputs.config, modules).reduce((s, p) => s + p.dims[0] * p.dims[1], 0);

@@ -43,15 +43,18 @@ function repoRoot(): string {
   return dir;
 }
 
-/** Matrix FLOPs of a forward pass plus the input-gradient backward pass (no weight gradients of the frozen model). */
+/**
+ * Matrix FLOPs of a forward pass plus the input-gradient backward pass (no weight gradients of the frozen model).
+ * The LM head runs on the scored tokens only: the second half of each bench sequence (ensureTasks).
+ */
 function forwardBackwardFlops(c: ModelConfig, batch: number, seq: number): number {
   const tokens = batch * seq;
+  const scored = batch * (seq - seq / 2);
   const q = c.numHeads * c.headDim;
   const kv = c.numKvHeads * c.headDim;
   const perLayer = c.hiddenSize * (2 * q + 2 * kv) + 3 * c.hiddenSize * c.intermediateSize;
-  const matrices = c.numLayers * perLayer + c.hiddenSize * c.vocabSize;
   const attention = c.numLayers * 4 * batch * seq * seq * q;
-  return 2 * (2 * tokens * matrices) + 3 * attention;
+  return 2 * (2 * tokens * c.numLayers * perLayer + 2 * scored * c.hiddenSize * c.vocabSize) + 3 * attention;
 }
 
 /** Jobs predicted above this many MiB run under the machine's shared heavy-job lock (HELPERS.md: over 4 GiB). */

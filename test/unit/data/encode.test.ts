@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alpacaPrompt, encodePrompt, encodeRecord, IGNORE_INDEX, padBatch, scoredTokens, chunk, type Tokenizer } from '../../../src/core/data';
+import { alpacaPrompt, encodePrompt, encodeRecord, IGNORE_INDEX, padBatch, picksScoredRows, PICK_SCORED_UP_TO, scoredTokens, chunk, type Tokenizer } from '../../../src/core/data';
 import { charTokenizer } from './helpers';
 
 const NO_INPUT = 'Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\nSay hi\n\n### Response:\n';
@@ -74,5 +74,26 @@ describe('padBatch', () => {
     assert.equal(padBatch([{ inputIds: [1], labels: [1] }], 9, 4).inputIds[0].join(), '1,9,9,9');
     assert.equal(padBatch([{ inputIds: [1], labels: [1] }], 9).length, 16, 'by default a multiple of PAD_MULTIPLE');
     assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
+  });
+});
+
+describe('picksScoredRows', () => {
+  const example = (length: number, scored: number) => ({
+    inputIds: Array.from({ length }, (_, i) => i + 3),
+    labels: Array.from({ length }, (_, i) => (i >= length - scored ? i + 3 : IGNORE_INDEX)),
+  });
+
+  it('picks when at most PICK_SCORED_UP_TO of the shifted positions are scored (answer-only fine-tuning)', () => {
+    assert.equal(PICK_SCORED_UP_TO, 0.75);
+    assert.equal(picksScoredRows([example(101, 5), example(41, 2)]), true);
+    assert.equal(picksScoredRows([example(129, 64)]), true, 'the bench tasks: half scored');
+    assert.equal(picksScoredRows([example(101, 75)]), true, 'exactly 3/4 of 100 positions');
+    assert.equal(picksScoredRows([example(101, 76)]), false);
+  });
+
+  it('keeps every row when nearly all are scored (train on inputs) or nothing is there', () => {
+    assert.equal(picksScoredRows([example(50, 49), example(20, 19)]), false);
+    assert.equal(picksScoredRows([]), false);
+    assert.equal(picksScoredRows([example(1, 1)]), false, 'a 1-token example has no shifted position');
   });
 });

@@ -55,7 +55,9 @@ for (const reduction of ['mean', 'sumOfExampleMeans'] as const) {
   test(`chunked cross-entropy (${reduction}) equals whole logits: loss, token losses and gradients to 1e-6`, async () => {
     const model = randomModel(tinyConfig({ vocabSize: 64, tieWordEmbeddings: true, attentionBias: true, modelType: 'qwen2' }), 5);
     const whole = await lossAndGradients(model, { reduction, vocabChunk: 'off' });
-    for (const chunk of [7, 32, 63]) assertClose(await lossAndGradients(model, { reduction, vocabChunk: chunk }), whole, 1e-6);
+    for (const chunk of [7, 32, 63]) {
+      for (const scoredRowsOnly of [false, true]) assertClose(await lossAndGradients(model, { reduction, vocabChunk: chunk, scoredRowsOnly }), whole, 1e-6);
+    }
   });
 }
 
@@ -66,10 +68,10 @@ test('a bf16 checkpoint read in place (chunked head, bf16 gather, per-use casts)
   assertClose(await lossAndGradients(locateCheckpoint(dir), { vocabChunk: 16 }), widened, 1e-6);
 });
 
-test('the chunked head runs on the scored rows only, and equals whole logits when every row or no row is scored', async () => {
+test('scoredRowsOnly: the chunked head runs on the scored rows only, and equals whole logits when every row or no row is scored', async () => {
   const model = randomModel(tinyConfig({ vocabSize: 64, tieWordEmbeddings: true, modelType: 'qwen2' }), 7);
   // Every head block's logits have one row per scored token (NonZero of the label mask), not one per position.
-  await lossAndGradients(model, { vocabChunk: 16 }, LABELS, (g) => {
+  await lossAndGradients(model, { vocabChunk: 16, scoredRowsOnly: true }, LABELS, (g) => {
     const picks = g.nodes.find((n) => n.opType === 'NonZero')?.outputs[0];
     assert.ok(picks, 'the scored positions are picked in the graph');
     const blockLogits = g.nodes.filter((n) => n.opType === 'Gemm' && n.outputs[0].shape[1] === 16);
@@ -78,11 +80,11 @@ test('the chunked head runs on the scored rows only, and equals whole logits whe
   });
   const all = IDS.map((row) => row.map((id) => id));
   for (const reduction of ['mean', 'sumOfExampleMeans'] as const) {
-    assertClose(await lossAndGradients(model, { reduction, vocabChunk: 16 }, all), await lossAndGradients(model, { reduction, vocabChunk: 'off' }, all), 1e-6);
+    assertClose(await lossAndGradients(model, { reduction, vocabChunk: 16, scoredRowsOnly: true }, all), await lossAndGradients(model, { reduction, vocabChunk: 'off' }, all), 1e-6);
   }
   const none = IDS.map((row) => row.map(() => -100));
   for (const vocabChunk of [16, 'off'] as const) {
-    const out = await lossAndGradients(model, { vocabChunk }, none);
+    const out = await lossAndGradients(model, { vocabChunk, scoredRowsOnly: true }, none);
     for (const [name, values] of Object.entries(out)) assert.ok(values.every((v) => v === 0), `${name} with no scored token (vocabChunk ${vocabChunk}): ${Array.from(values.slice(0, 4))}`);
   }
 });

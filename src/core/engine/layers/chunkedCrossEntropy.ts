@@ -3,8 +3,8 @@
 // lse_c and S_c = softmax_c(z_c) W_c; then lse = logsumexp_c(lse_c) and dL/dH = k (sum_c e^(lse_c - lse) S_c - W[y])
 // with k each token's weight in the reduction. That gradient is attached to H through a surrogate term whose
 // value is exactly 0, so the loss keeps its exact value and the backward pass never revisits a block.
-// Only the scored rows (label != ignoreIndex) go through the head: supervised fine-tuning scores the answer tokens
-// only, and the head is a quarter of a 0.5B model's matrix work per token (docs/memory.md, "Scored rows only").
+// With scoredRowsOnly only the scored rows (label != ignoreIndex) go through the head: supervised fine-tuning often
+// scores the answer tokens only, and the head is a quarter of a 0.5B model's matrix work per token.
 import { Graph } from '../graph';
 import { Tensor } from '../ir';
 import { TO_END } from '../opsShape';
@@ -57,10 +57,12 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const allRows = g.stopGradient(g.flattenToMatrix(hidden));
   const scored = g.not(g.equal(targets, ignoreIndex));
   const weight = g.cast(scored, hidden.dtype);
-  // The scored rows' positions in the flattened [tokens] order (their count is known at run time only).
-  const picks = g.squeeze(g.nonZero(g.reshape(scored, [-1])), [0]);
-  const rows = g.gather(allRows, picks, 0);
-  const flatTargets = g.gather(g.reshape(targets, [-1]), picks, 0);
+  // The rows through the head: the scored rows' positions in the flattened [tokens] order (a count known at run
+  // time only), or every row.
+  const picks = options.scoredRowsOnly ? g.squeeze(g.nonZero(g.reshape(scored, [-1])), [0]) : undefined;
+  const pick = (t: Tensor): Tensor => (picks ? g.gather(t, picks, 0) : t);
+  const rows = pick(allRows);
+  const flatTargets = pick(g.reshape(g.where(scored, targets, 0), [-1]));
   const blocks: { lse: Tensor; weighted: Tensor }[] = [];
   for (let start = 0; start < head.vocabSize; start += options.chunkRows) {
     // Each block waits for the whole previous one (its lse and its S_c), so only one block's logits and weight rows
@@ -76,18 +78,19 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const softmaxW = g.sum(...blocks.map((b, c) => g.mul(g.slice(share, { starts: [c], ends: [c + 1], axes: [1] }), b.weighted)));
   const targetRows = head.gatherRows(flatTargets);
   const picked = g.reduceSum(g.mul(rows, targetRows), [-1], false);
-  // Back to every position: unscored ones get exactly 0, as weight 0 gave them before.
+  // Back to every position: unscored ones get exactly 0 (picked rows), or weight 0 (every row).
   const flatWeight = g.reshape(weight, [-1]);
-  const spread = (perRow: Tensor): Tensor => g.scatterElements(g.zerosLike(flatWeight), picks, perRow, 0);
-  const tokenLoss = g.reshapeLike(spread(g.sub(g.squeeze(lse, [1]), picked)), weight);
+  const rowLoss = g.sub(g.squeeze(lse, [1]), picked);
+  const tokenLoss = picks
+    ? g.reshapeLike(g.scatterElements(g.zerosLike(flatWeight), picks, rowLoss, 0), weight)
+    : g.mul(g.reshapeLike(rowLoss, weight), weight);
   const scoredTokens = g.reduceSum(weight, undefined, false);
   const reduction = options.reduction ?? 'mean';
   const perToken = reduction === 'mean' ? g.div(weight, g.max(scoredTokens, 1)) : exampleShares(g, weight, targets.rank);
   const perExample = targets.rank === 2 ? g.div(g.reduceSum(tokenLoss, [-1], false), g.max(g.reduceSum(weight, [-1], false), 1)) : undefined;
   const value = g.reduceSum(g.mul(tokenLoss, perToken), undefined, false);
-  const rowShare = g.unsqueeze(g.gather(g.reshape(perToken, [-1]), picks, 0), [1]);
-  const dScored = g.mul(rowShare, g.sub(softmaxW, targetRows));
-  const dRows = g.stopGradient(g.scatterND(g.zerosLike(allRows), g.unsqueeze(picks, [1]), dScored));
+  const dPicked = g.mul(g.reshape(pick(g.reshape(perToken, [-1])), [-1, 1]), g.sub(softmaxW, targetRows));
+  const dRows = g.stopGradient(picks ? g.scatterND(g.zerosLike(allRows), g.unsqueeze(picks, [1]), dPicked) : dPicked);
   const attached = g.reduceSum(g.mul(g.flattenToMatrix(hidden), dRows), undefined, false);
   const loss = g.add(g.stopGradient(value), g.sub(attached, g.stopGradient(attached)));
   return { loss, tokenLoss, perExample, scoredTokens };

@@ -25,6 +25,13 @@ export interface CrossEntropyOptions {
    * rows at a time when the vocabulary is larger (default DEFAULT_VOCAB_CHUNK); 'off' always uses whole logits.
    */
   vocabChunk?: number | 'off';
+  /**
+   * The chunked head runs on the scored rows only (label != ignoreIndex, picked with NonZero). It saves the head's
+   * work on every unscored row, but the row count becomes known at run time only, so onnxruntime's memory plan no
+   * longer fits the head's tensors and they are allocated one by one: worth it when few rows are scored (the data
+   * layer's picksScoredRows decides; docs/memory.md, "Scored rows only").
+   */
+  scoredRowsOnly?: boolean;
 }
 
 export interface CrossEntropyResult {
