@@ -24,7 +24,7 @@ export const PAD_MULTIPLE = 16;
  * positions is scored. Picking saves the head's work on every other row (a quarter of a step's matrix work at the
  * 0.5B shape when nothing else is saved), but the picked row count changes from batch to batch, so onnxruntime
  * allocates the head's tensors one by one instead of from its memory plan: measured, that costs about 7 % of a probe
- * batch when nearly every row is scored (docs/memory.md, "Scored rows only").
+ * batch when nearly every row is scored (docs/memory.md, "Where a step's time went").
  */
 export const PICK_SCORED_UP_TO = 0.75;
 

@@ -29,7 +29,7 @@ export class SeededRandom {
 
   /**
    * out[start + i] = next() >= p ? 1 : 0 for i < count: the numbers `next()` would draw, in one loop on the state
-   * (a dropout mask for a 0.5B training step is 22 million draws: 235 ms through `next()`, 5x less here).
+   * (a dropout mask for a 0.5B training step is 22 million draws: 235 ms through `next()`, 119 ms here).
    */
   fillKeep(out: Uint8Array, start: number, count: number, p: number): void {
     // u / 2^32 >= p  <=>  u >= p * 2^32, exactly: both sides are scaled by a power of two.

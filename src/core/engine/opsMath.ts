@@ -40,7 +40,8 @@ export class MathOps extends GraphCore {
    * Sum of any number of same-dtype tensors with broadcasting, as binary Adds from left to right: the same floats as
    * ONNX Sum (onnxruntime's Sum adds its inputs in that order), but onnxruntime's CPU Sum of more than two inputs
    * allocates each partial sum outside the run's memory plan, and with the job allocator settings each of those is a
-   * fresh mapping faulted in 4 KiB at a time (docs/memory.md, "Sum"): a 9-term gradient sum at 0.5B took 20-30 ms.
+   * fresh mapping faulted in 4 KiB at a time: a 9-term gradient sum at 0.5B took 20-30 ms (docs/memory.md, "Where a
+   * step's time went").
    */
   sum(...terms: Tensor[]): Tensor {
     if (terms.length === 0) throw new Error('sum of no tensors');

@@ -57,10 +57,7 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const allRows = g.stopGradient(g.flattenToMatrix(hidden));
   const scored = g.not(g.equal(targets, ignoreIndex));
   const weight = g.cast(scored, hidden.dtype);
-  // The rows through the head: the scored rows' positions in the flattened [tokens] order (a count known at run
-  // time only), or every row.
-  const picks = options.scoredRowsOnly ? g.squeeze(g.nonZero(g.reshape(scored, [-1])), [0]) : undefined;
-  const pick = (t: Tensor): Tensor => (picks ? g.gather(t, picks, 0) : t);
+  const { picks, pick } = rowPicker(g, scored, options.scoredRowsOnly);
   const rows = pick(allRows);
   const flatTargets = pick(g.reshape(g.where(scored, targets, 0), [-1]));
   const blocks: { lse: Tensor; weighted: Tensor }[] = [];
@@ -79,10 +76,9 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const targetRows = head.gatherRows(flatTargets);
   const picked = g.reduceSum(g.mul(rows, targetRows), [-1], false);
   // Back to every position: unscored ones get exactly 0 (picked rows), or weight 0 (every row).
-  const flatWeight = g.reshape(weight, [-1]);
   const rowLoss = g.sub(g.squeeze(lse, [1]), picked);
   const tokenLoss = picks
-    ? g.reshapeLike(g.scatterElements(g.zerosLike(flatWeight), picks, rowLoss, 0), weight)
+    ? g.reshapeLike(g.scatterElements(g.zerosLike(g.reshape(weight, [-1])), picks, rowLoss, 0), weight)
     : g.mul(g.reshapeLike(rowLoss, weight), weight);
   const scoredTokens = g.reduceSum(weight, undefined, false);
   const reduction = options.reduction ?? 'mean';
@@ -94,6 +90,15 @@ export function chunkedCrossEntropy(g: Graph, head: ClassifierHead, labels: Tens
   const attached = g.reduceSum(g.mul(g.flattenToMatrix(hidden), dRows), undefined, false);
   const loss = g.add(g.stopGradient(value), g.sub(attached, g.stopGradient(attached)));
   return { loss, tokenLoss, perExample, scoredTokens };
+}
+
+/**
+ * The rows through the head: with scoredRowsOnly the scored rows' positions in flattened [tokens] order (NonZero of
+ * the mask, a count known at run time only) and `pick` gathering them; otherwise every row.
+ */
+function rowPicker(g: Graph, scored: Tensor, scoredRowsOnly: boolean | undefined): { picks?: Tensor; pick: (t: Tensor) => Tensor } {
+  const picks = scoredRowsOnly ? g.squeeze(g.nonZero(g.reshape(scored, [-1])), [0]) : undefined;
+  return { picks, pick: (t) => (picks ? g.gather(t, picks, 0) : t) };
 }
 
 /** Weight of each token in a sum of per-example means: 1 / (the example's scored tokens). */

@@ -29,7 +29,7 @@ export interface CrossEntropyOptions {
    * The chunked head runs on the scored rows only (label != ignoreIndex, picked with NonZero). It saves the head's
    * work on every unscored row, but the row count becomes known at run time only, so onnxruntime's memory plan no
    * longer fits the head's tensors and they are allocated one by one: worth it when few rows are scored (the data
-   * layer's picksScoredRows decides; docs/memory.md, "Scored rows only").
+   * layer's picksScoredRows decides; docs/memory.md, "Where a step's time went").
    */
   scoredRowsOnly?: boolean;
 }
