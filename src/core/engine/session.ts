@@ -141,6 +141,7 @@ function modelName(model: ModelSource): string {
 }
 
 async function load(model: ModelSource, device: ResolvedDevice, options: EngineSessionOptions, profilePrefix?: string): Promise<ort.InferenceSession> {
+  const profile = profilePrefix ?? process.env.SMOE_ORT_PROFILE;
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: device === 'cpu' ? ['cpu'] : [device, 'cpu'],
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
@@ -150,8 +151,7 @@ async function load(model: ModelSource, device: ResolvedDevice, options: EngineS
     enableCpuMemArena: options.memoryArena ?? true,
     enableMemPattern: options.memoryPattern ?? true,
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
-    ...(profilePrefix !== undefined ? { enableProfiling: true, profileFilePrefix: profilePrefix } : {}),
-    ...(profilePrefix === undefined && process.env.SMOE_ORT_PROFILE ? { enableProfiling: true, profileFilePrefix: process.env.SMOE_ORT_PROFILE } : {}),
+    ...(profile !== undefined ? { enableProfiling: true, profileFilePrefix: profile } : {}),
   };
   if (typeof model === 'string') return ort.InferenceSession.create(model, sessionOptions);
   if (model instanceof Uint8Array) return ort.InferenceSession.create(model, sessionOptions);

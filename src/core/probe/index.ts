@@ -7,5 +7,5 @@ export { buildProbeGraph, decoderForward, INPUT_IDS, LABELS, NORMS, type ProbeFo
 export { batchesOf, probeTasks, type ProbeExample, type ProbeLoopOptions, type ProbeTaskInput, type ProbeTotals } from './loop';
 export { cheaperMethod, clipPerExample, directNormSquared, ghostNormSquared, gram, normCost, normSquared, type NormMethod } from './norms';
 export { DEFAULT_BATCH_SIZE, probeToFile, type ProbeInputs, type ProbeOutcome, type ProbePlan } from './run';
-export { paddedLength, ProbeRunner, type ProbeRunnerOptions } from './runner';
+export { ProbeRunner, type ProbeRunnerOptions } from './runner';
 export { methodCounts, methodsFor, targetsOf, type BatchShape, type MethodChoice, type ProbeTarget } from './targets';

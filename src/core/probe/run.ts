@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { PROBE_SAMPLES_FILE, writeProbeSamples } from '../algo/probeSamples';
 import { writeSensitivity } from '../algo/sensitivity';
 import type { SensitivityTable } from '../algo/types';
-import { batchWidth, longestOf, picksScoredRows } from '../data';
+import { batchWidth, longestOf, paddedLength, picksScoredRows } from '../data';
 import type { EngineSessionOptions } from '../engine';
 import type { JobContext } from '../runFolder/context';
 import { checkSlidingWindow, type ModuleType } from '../model/config';
@@ -16,7 +16,7 @@ import { frozenWeights } from '../model/decoder/weightSource';
 import { decoderForward } from './graph';
 import { batchesOf, probeTasks, type ProbeTaskInput, type ProbeTotals } from './loop';
 import type { NormMethod } from './norms';
-import { paddedLength, ProbeRunner } from './runner';
+import { ProbeRunner } from './runner';
 import { methodCounts, methodsFor, targetsOf, type MethodChoice, type ProbeTarget } from './targets';
 
 export const DEFAULT_BATCH_SIZE = 8;

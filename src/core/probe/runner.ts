@@ -21,9 +21,6 @@ export interface ProbeRunnerOptions {
   scoredRowsOnly?: boolean;
 }
 
-/** The length a batch is padded to: the data layer's (at least 2 positions, so 1-token examples add exactly 0). */
-export { paddedLength };
-
 function int64Rows(rows: readonly (readonly number[])[], width: number): HostTensor {
   const data = new BigInt64Array(rows.length * width);
   rows.forEach((row, b) => row.forEach((v, t) => { data[b * width + t] = BigInt(v); }));

@@ -2,12 +2,13 @@
 // time, the auto choice and its sessions, per-example clipping, progress and metrics per example.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { paddedLength } from '../../../src/core/data';
 import { MODULE_TYPES, randomModel, tinyConfig } from '../../../src/core/model';
 import { frozenWeights } from '../../../src/core/model/decoder/weightSource';
 import { decoderForward } from '../../../src/core/probe/graph';
 import { batchesOf, probeTasks, type ProbeTaskInput } from '../../../src/core/probe/loop';
 import { cheaperMethod, clipPerExample } from '../../../src/core/probe/norms';
-import { paddedLength, ProbeRunner } from '../../../src/core/probe/runner';
+import { ProbeRunner } from '../../../src/core/probe/runner';
 import { methodsFor, targetsOf, type MethodChoice } from '../../../src/core/probe/targets';
 import { cpuSession, example, recordingContext, relativeError } from './helpers';
 
